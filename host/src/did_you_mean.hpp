@@ -1,0 +1,22 @@
+// Suggestions for misspelt keys and names: the closest candidate by edit distance.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vlforge::host {
+
+size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word`, if it is close enough to be a plausible typo.
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean 'x'?)" or " (valid: a, b, c)" or "".
+std::string suggestion_suffix(std::string_view word, const std::vector<std::string>& candidates,
+                              std::string_view list_label = "valid");
+
+std::string join(const std::vector<std::string>& items, std::string_view sep = ", ");
+
+}  // namespace vlforge::host

@@ -1,0 +1,27 @@
+// vlforge::Trainable: the view a trainer has of a model component (encoder, projector, LM):
+// its parameters under Hugging Face names, device/dtype moves and train/eval mode.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vlforge/export.hpp"
+
+namespace vlforge {
+
+using NamedTensor = std::pair<std::string, at::Tensor>;
+
+class VLFORGE_API Trainable {
+ public:
+  virtual ~Trainable();
+  // Parameters with their Hugging Face names (e.g. "model.layers.0.self_attn.q_proj.weight").
+  virtual std::vector<NamedTensor> named_parameters() = 0;
+  virtual void set_requires_grad(bool requires_grad) = 0;
+  virtual void set_training(bool training) = 0;
+  virtual void to(const at::Device& device, at::ScalarType dtype) = 0;
+};
+
+}  // namespace vlforge
