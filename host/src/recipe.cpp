@@ -59,7 +59,16 @@ Value to_value(const toml::node& node, const std::string& file) {
   const SourceLocation where = location_of(node, file);
   if (auto* t = node.as_table()) {
     Value::Table table;
-    for (const auto& [k, v] : *t) table.emplace_back(std::string(k.str()), to_value(v, file));
+    for (const auto& [k, v] : *t) {
+      Value child = to_value(v, file);
+      // Errors about an entry point at its key (`lr = "x"` is reported where `lr` is written);
+      // tables keep their own header position.
+      if (!v.is_table()) {
+        const auto& ks = k.source().begin;
+        if (ks.line > 0) child.set_where(SourceLocation{file, static_cast<int>(ks.line), static_cast<int>(ks.column)});
+      }
+      table.emplace_back(std::string(k.str()), std::move(child));
+    }
     return Value(std::move(table), where);
   }
   if (auto* a = node.as_array()) {
