@@ -1,16 +1,17 @@
 # vlforge_add_plugin(NAME SOURCES src... [VERSION v] [LINK_LIBRARIES lib...] [OUTPUT_DIRECTORY dir]
-#                    [NO_MANIFEST])
+#                    [NO_MANIFEST] [NO_INSTALL])
 #
 # Builds one vlforge plugin: a shared module named vlforge_NAME.so with hidden visibility,
 # `-z defs`, a version script exporting only `vlforge_plugin_entry`, and the build fingerprint
 # compiled in. After linking, `vlforge plugins --write-manifest` records which components the
 # plugin provides (vlforge_NAME.json next to it), so the host loads only the plugins a recipe
-# uses. The same function builds in-tree and out-of-tree plugins.
+# uses. `cmake --install` puts both into <prefix>/lib/vlforge/plugins, where the vlforge executable
+# of that prefix finds them. The same function builds in-tree and out-of-tree plugins.
 
 set(VLFORGE_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/vlforge_plugin.map" CACHE INTERNAL "")
 
 function(vlforge_add_plugin name)
-  cmake_parse_arguments(ARG "NO_MANIFEST" "VERSION;OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_MANIFEST;NO_INSTALL" "VERSION;OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "vlforge_add_plugin(${name}): SOURCES is required")
   endif()
@@ -53,6 +54,13 @@ function(vlforge_add_plugin name)
       VERBATIM)
     if(TARGET vlforge)
       add_dependencies(${target} vlforge)
+    endif()
+  endif()
+
+  if(NOT ARG_NO_INSTALL)
+    install(TARGETS ${target} LIBRARY DESTINATION "${VLFORGE_INSTALL_PLUGIN_DIR}")
+    if(NOT ARG_NO_MANIFEST)
+      install(FILES "${ARG_OUTPUT_DIRECTORY}/vlforge_${name}.json" DESTINATION "${VLFORGE_INSTALL_PLUGIN_DIR}")
     endif()
   endif()
 endfunction()

@@ -100,9 +100,6 @@ PluginCatalog::PluginCatalog(std::vector<fs::path> search_path) : search_path_(s
         f.manifest_problem = "no manifest " + manifest.filename().string() +
                              " (build with vlforge_add_plugin, or run `vlforge plugins --write-manifest " +
                              lib.string() + "`)";
-      } else if (fs::last_write_time(manifest) < fs::last_write_time(lib)) {
-        f.manifest_problem = "manifest " + manifest.filename().string() +
-                             " is older than the library (run `vlforge plugins --write-manifest " + lib.string() + "`)";
       } else {
         try {
           f.manifest = read_manifest(manifest);

@@ -4,7 +4,8 @@
 // then the plugin folder of the installation (<prefix>/lib/vlforge/plugins, found from the
 // executable's location). A plugin is a file `vlforge_NAME.so`; the first one of a name wins.
 // vlforge_add_plugin() writes `vlforge_NAME.json` beside it at build time, listing the
-// components it provides, so a recipe loads only the plugins it uses.
+// components it provides, so a recipe loads only the plugins it uses. A manifest that no longer
+// matches its library is caught when the plugin loads (PluginHost::require).
 #pragma once
 
 #include <filesystem>
