@@ -4,6 +4,7 @@
 #include "prepared_recipe.hpp"
 #include "process_env.hpp"
 #include "stage_runner.hpp"
+#include "store_rank_sync.hpp"
 #include "vlforge/logger.hpp"
 
 namespace vlforge::cli {
@@ -30,6 +31,11 @@ Action add_run_command(CLI::App& app) {
     opt.rank = place.rank;
     opt.world_size = place.world_size;
     opt.local_rank = place.local_rank;
+    std::unique_ptr<host::StoreRankSync> sync;
+    if (place.world_size > 1) {
+      sync = std::make_unique<host::StoreRankSync>(place, std::chrono::seconds(prepared.resolved.run.sync_timeout_s));
+      opt.sync = sync.get();
+    }
     host::StageRunner runner(prepared.resolved, *prepared.plugins);
     const auto reports = runner.run(opt);
     size_t ran = 0, skipped = 0;

@@ -14,5 +14,6 @@ Action add_check_command(CLI::App& app);
 Action add_plugins_command(CLI::App& app);
 Action add_describe_command(CLI::App& app);
 Action add_version_command(CLI::App& app);
+Action add_launch_command(CLI::App& app);
 
 }  // namespace vlforge::cli

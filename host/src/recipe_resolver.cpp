@@ -20,6 +20,8 @@ Schema<RunSettings> run_schema() {
   s.field("dir", &RunSettings::dir, "folder for every stage's outputs (default: runs/NAME)");
   s.field("seed", &RunSettings::seed, "seed handed to every stage").min(0);
   s.field("device", &RunSettings::device, "\"cpu\", \"cuda\" or \"cuda:N\"");
+  s.field("sync_timeout_s", &RunSettings::sync_timeout_s,
+          "multi-rank runs: seconds a rank waits for the others before failing").range(1, 7 * 24 * 3600);
   return s;
 }
 

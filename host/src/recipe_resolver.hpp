@@ -22,6 +22,7 @@ struct RunSettings {
   std::string dir;
   int64_t seed = 0;
   std::string device = "cpu";
+  int64_t sync_timeout_s = 1800;
 };
 
 struct ResolvedStage {

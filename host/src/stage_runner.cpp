@@ -111,9 +111,14 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
   } else if (options.from) {
     first = index_of(recipe_, *options.from, "--from");
   }
+  SingleProcessSync single;
+  if (options.world_size > 1 && options.sync == nullptr)
+    throw Error("run", "a run of " + std::to_string(options.world_size) + " ranks needs rank coordination");
+  RankSync& sync = options.sync ? *options.sync : single;
+  const bool main_rank = options.rank == 0;
 
   Logger log("run", options.rank);
-  fs::create_directories(recipe_.run_dir);
+  if (main_rank) fs::create_directories(recipe_.run_dir);
   std::vector<StageReport> reports;
   std::string previous_token = "start";
   for (size_t i = 0; i < last; ++i) {
@@ -121,6 +126,7 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
     const fs::path dir = recipe_.run_dir / stage.name;
     const std::string hash = stage_hash(stage, recipe_.run.seed, previous_token);
     const Marker marker = read_marker(dir);
+    sync.barrier("read marker of stage '" + stage.name + "'");
     const bool forced = i >= first && (options.only || options.from);
 
     if (i < first) {
@@ -139,12 +145,15 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
       continue;
     }
     const bool resuming = !forced && marker.state == "running" && marker.hash == hash;
-    if (!resuming) clear_folder(dir);
     log.info("stage ", i + 1, "/", n, " '", stage.name, "' (", stage.spec.use(), ")", resuming ? ": resuming" : "");
 
     const int64_t started = now_ns();
-    write_marker(dir, {{"state", "running"}, {"hash", hash}, {"use", stage.spec.use()},
-                       {"config", stage.spec.config.to_string()}, {"started_ns", started}});
+    if (main_rank) {
+      if (!resuming) clear_folder(dir);
+      write_marker(dir, {{"state", "running"}, {"hash", hash}, {"use", stage.spec.use()},
+                         {"config", stage.spec.config.to_string()}, {"started_ns", started}});
+    }
+    sync.barrier("start of stage '" + stage.name + "'");
     ContextOptions copt;
     copt.run_dir = recipe_.run_dir;
     copt.work_dir = dir;
@@ -155,6 +164,7 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
     copt.local_rank = options.local_rank;
     copt.device = recipe_.run.device;
     copt.seed = static_cast<uint64_t>(recipe_.run.seed);
+    copt.sync = options.sync;
     Context ctx(copt, &plugins_.registry());
     try {
       auto runnable = ctx.create<Stage>(stage.spec);
@@ -164,14 +174,19 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
     } catch (const std::exception& e) {
       throw Error("stage '" + stage.name + "'", std::string("failed: ") + e.what());
     }
+    sync.barrier("end of stage '" + stage.name + "'");
     const int64_t finished = now_ns();
-    const std::string token = StableHash().add(hash).add(static_cast<uint64_t>(finished)).hex();
-    write_marker(dir, {{"state", "done"}, {"hash", hash}, {"token", token}, {"use", stage.spec.use()},
-                       {"config", stage.spec.config.to_string()}, {"started_ns", started}, {"finished_ns", finished}});
+    if (main_rank) {
+      const std::string token = StableHash().add(hash).add(static_cast<uint64_t>(finished)).hex();
+      write_marker(dir, {{"state", "done"}, {"hash", hash}, {"token", token}, {"use", stage.spec.use()},
+                         {"config", stage.spec.config.to_string()}, {"started_ns", started},
+                         {"finished_ns", finished}});
+    }
+    sync.barrier("marker of stage '" + stage.name + "'");
+    previous_token = read_marker(dir).token;
     const double seconds = static_cast<double>(finished - started) / 1e9;
     log.info("stage '", stage.name, "' done in ", Progress::clock(seconds));
     reports.push_back({stage.name, resuming ? StageOutcome::resumed : StageOutcome::ran, seconds});
-    previous_token = token;
   }
   return reports;
 }

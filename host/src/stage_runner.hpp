@@ -8,6 +8,9 @@
 //   - an interrupted stage with an unchanged hash is resumed (folder kept, ctx.resuming());
 //   - a changed stage runs afresh (folder emptied), and so does every stage after it, since
 //     their hashes chain to its new completion token.
+// With several ranks, every rank runs every stage; rank 0 alone empties folders and writes
+// markers, and barriers keep the ranks in step (all have read a marker before it changes, all
+// have finished a stage before it is marked done).
 #pragma once
 
 #include <filesystem>
@@ -17,6 +20,7 @@
 
 #include "plugin_host.hpp"
 #include "recipe_resolver.hpp"
+#include "vlforge/rank_sync.hpp"
 
 namespace vlforge::host {
 
@@ -26,6 +30,7 @@ struct RunOptions {
   int rank = 0;
   int world_size = 1;
   int local_rank = 0;
+  RankSync* sync = nullptr;  // required when world_size > 1
 };
 
 enum class StageOutcome { ran, resumed, skipped };

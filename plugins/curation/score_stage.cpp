@@ -66,14 +66,14 @@ ScoreStats score_shard(const ScoringJob& job, const std::string& shard, Progress
   return stats;
 }
 
-// Whichever rank sees every table present last writes the summary: ranks need no barrier, and
-// at least the last rank to finish sees all tables (each renames its tables before looking).
-void write_summary_if_complete(Context& ctx, const std::vector<std::string>& shards, const fs::path& dir,
-                               const std::string& score_name) {
+// Runs on rank 0 once every rank has scored its shards: every table must be there.
+void write_summary(Context& ctx, const std::vector<std::string>& shards, const fs::path& dir,
+                   const std::string& score_name) {
   std::vector<ShardStats> all;
   for (const auto& shard : shards) {
     const fs::path table = score_table_path(dir, shard, score_name);
-    if (!fs::exists(table)) return;
+    if (!fs::exists(table))
+      throw Error(table.string(), "missing after every rank finished scoring (was the folder changed meanwhile?)");
     all.push_back({shard, read_shard_stats(shard_stats_path(table))});
   }
   write_file_atomically(ctx.work_dir() / "score_summary.json", score_summary_json(score_name, all));
@@ -143,7 +143,8 @@ void ScoreStage::run(Context& ctx) {
   if (!todo.empty())
     ctx.log().info("scored ", scored, " samples of ", todo.size(), " shard(s) with ", cfg_.scorer.use(), " in ",
                    Progress::clock(bar.elapsed_seconds()));
-  write_summary_if_complete(ctx, shards, job.dir, job.score_name);
+  ctx.sync().barrier("every shard scored");
+  if (ctx.is_main_rank()) write_summary(ctx, shards, job.dir, job.score_name);
 }
 
 }  // namespace vlforge::curation

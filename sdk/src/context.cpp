@@ -7,9 +7,13 @@ ComponentFactory::~ComponentFactory() = default;
 Context::Context(ContextOptions options, ComponentFactory* factory)
     : opt_(std::move(options)),
       factory_(factory),
+      sync_(opt_.sync != nullptr ? opt_.sync : &single_process_),
       logger_(opt_.stage, opt_.rank),
       metrics_(std::make_unique<MetricsSink>(
-          opt_.work_dir.empty() ? std::filesystem::path() : opt_.work_dir / "metrics.jsonl", opt_.rank == 0)) {}
+          opt_.work_dir.empty() ? std::filesystem::path() : opt_.work_dir / "metrics.jsonl", opt_.rank == 0)) {
+  if (opt_.world_size > 1 && opt_.sync == nullptr)
+    throw Error("context", "a run of " + std::to_string(opt_.world_size) + " ranks needs a RankSync");
+}
 
 Context::~Context() = default;
 

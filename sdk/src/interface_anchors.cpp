@@ -14,6 +14,7 @@
 #include "vlforge/interfaces/tokenizer.hpp"
 #include "vlforge/interfaces/trainer.hpp"
 #include "vlforge/interfaces/vision_encoder.hpp"
+#include "vlforge/rank_sync.hpp"
 #include "vlforge/registrar.hpp"
 #include "vlforge/trainable.hpp"
 
@@ -22,6 +23,7 @@ namespace vlforge {
 Component::~Component() = default;
 Registrar::~Registrar() = default;
 Trainable::~Trainable() = default;
+RankSync::~RankSync() = default;
 
 VisionEncoder::~VisionEncoder() = default;
 at::Tensor VisionEncoder::image_embeds(const at::Tensor&) {

@@ -1,7 +1,7 @@
 // vlforge::Context: what a stage (and any component it creates) gets from the run.
 //
 // It holds the run's folders (run_dir, and work_dir: this stage's own folder), the process's
-// place in a distributed job (rank, world size, device), the recipe seed, a logger, progress
+// place in a distributed job (rank, world size, device, barriers), the recipe seed, a logger, progress
 // bars, a metrics sink, and the way to create the components a stage's config names:
 //
 //   auto scorer = ctx.create<vlforge::Scorer>(cfg.scorer);
@@ -21,6 +21,7 @@
 #include "vlforge/logger.hpp"
 #include "vlforge/metrics_sink.hpp"
 #include "vlforge/progress.hpp"
+#include "vlforge/rank_sync.hpp"
 
 namespace vlforge {
 
@@ -43,6 +44,7 @@ struct VLFORGE_API ContextOptions {
   int local_rank = 0;
   std::string device = "cpu";      // "cpu" or "cuda:N"
   uint64_t seed = 0;
+  RankSync* sync = nullptr;        // the run's rank coordination; nullptr in a single process
 };
 
 class VLFORGE_API Context {
@@ -64,6 +66,8 @@ class VLFORGE_API Context {
   int local_rank() const noexcept { return opt_.local_rank; }
   bool is_main_rank() const noexcept { return opt_.rank == 0; }
   const std::string& device() const noexcept { return opt_.device; }
+  // Coordination with the other ranks of this run (trivial in a single process).
+  RankSync& sync() noexcept { return *sync_; }
   uint64_t seed() const noexcept { return opt_.seed; }
 
   Logger& log() noexcept { return logger_; }
@@ -86,6 +90,8 @@ class VLFORGE_API Context {
 
   ContextOptions opt_;
   ComponentFactory* factory_;
+  SingleProcessSync single_process_;
+  RankSync* sync_;
   Logger logger_;
   std::unique_ptr<MetricsSink> metrics_;
 };

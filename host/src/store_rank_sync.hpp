@@ -1,0 +1,39 @@
+// RankSync over a c10d TCPStore: the rendezvous torchrun and Slurm jobs use (MASTER_ADDR,
+// MASTER_PORT), with rank 0 serving the store. The trainer's process groups can share it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "process_env.hpp"
+#include "vlforge/rank_sync.hpp"
+
+namespace c10d {
+class Store;
+}
+
+namespace vlforge::host {
+
+class StoreRankSync final : public RankSync {
+ public:
+  // Connects (rank 0: listens) on MASTER_ADDR:MASTER_PORT; waits at most `timeout` for the
+  // other ranks here and at every barrier.
+  StoreRankSync(const ProcessPlace& place, std::chrono::seconds timeout);
+  ~StoreRankSync() override;
+
+  int rank() const override { return place_.rank; }
+  int world_size() const override { return place_.world_size; }
+  void barrier(std::string_view name) override;
+  std::vector<std::string> all_gather(std::string_view name, const std::string& value) override;
+
+ private:
+  std::string next_key(std::string_view name);
+
+  ProcessPlace place_;
+  std::chrono::seconds timeout_;
+  std::shared_ptr<c10d::Store> store_;
+  int64_t generation_ = 0;
+};
+
+}  // namespace vlforge::host
