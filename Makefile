@@ -6,7 +6,7 @@ JOBS      ?= 2
 BUILD_TYPE ?= RelWithDebInfo
 VLFORGE   := $(BUILD_DIR)/bin/vlforge
 
-.PHONY: all setup configure build test test-unit test-integration quickstart install bench clean help
+.PHONY: all setup configure build test test-unit test-integration quickstart install bench docs clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make build        configure and build into $(BUILD_DIR)/"
 	@echo "make install PREFIX=/opt/vlforge   install host, SDK and plugins"
 	@echo "make bench        build and run the benchmarks in bench/"
+	@echo "make docs         regenerate docs/components.md from the plugins' schemas"
 
 setup:
 	@bash scripts/setup.sh
@@ -46,7 +47,10 @@ install: build
 
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
-	@for b in $(BUILD_DIR)/bench/bench_*; do echo "== $$b"; $$b; done
+	@for b in $(BUILD_DIR)/bin/bench_*; do [ -x "$$b" ] || continue; echo "== $$b"; "$$b"; done
+
+docs: build
+	VLFORGE_PLUGIN_PATH= $(VLFORGE) describe --all --markdown > docs/components.md
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "vlforge/error.hpp"
 
@@ -143,8 +144,12 @@ void render(std::string& out, const Value& v) {
       const double d = v.as_double();
       if (std::isnan(d)) { out += "nan"; break; }
       if (std::isinf(d)) { out += d > 0 ? "inf" : "-inf"; break; }
+      // The shortest form that reads back as the same double: 0.2, not 0.20000000000000001.
       char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", d);
+      for (int precision = 15; precision <= 17; ++precision) {
+        std::snprintf(buf, sizeof buf, "%.*g", precision, d);
+        if (std::strtod(buf, nullptr) == d) break;
+      }
       std::string s = buf;
       if (s.find_first_of(".eE") == std::string::npos) s += ".0";
       out += s;

@@ -11,8 +11,12 @@ TEST(Value, CanonicalTextKeepsOrderAndRoundTripsFloats) {
   t.set("a", Value(0.1));
   t.set("s", Value("x \"y\"\n"));
   t.set("l", Value(Value::Array{Value(true), Value(int64_t{-3})}));
-  EXPECT_EQ(t.to_string(), "{b = 2, a = 0.10000000000000001, s = \"x \\\"y\\\"\\n\", l = [true, -3]}");
+  EXPECT_EQ(t.to_string(), "{b = 2, a = 0.1, s = \"x \\\"y\\\"\\n\", l = [true, -3]}");
   EXPECT_EQ(Value(2.0).to_string(), "2.0");
+  // Shortest text that reads back as the same double.
+  EXPECT_EQ(Value(0.1 + 0.2).to_string(), "0.30000000000000004");
+  EXPECT_EQ(Value(1e-5).to_string(), "1e-05");
+  EXPECT_EQ(std::stod(Value(1e-5).to_string()), 1e-5);
 }
 
 TEST(Value, TypedAccessNamesThePosition) {
