@@ -1,5 +1,6 @@
 #include "recipe_resolver.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -33,6 +34,12 @@ Schema<PluginSettings> plugins_schema() {
   Schema<PluginSettings> s("Where to find plugins.");
   s.field("paths", &PluginSettings::paths, "folders searched before $VLFORGE_PLUGIN_PATH and the install folder");
   return s;
+}
+
+bool valid_device(const std::string& d) {
+  if (d == "cpu" || d == "cuda") return true;
+  if (!d.starts_with("cuda:") || d.size() == 5) return false;
+  return std::all_of(d.begin() + 5, d.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 class Resolver {
@@ -275,6 +282,11 @@ ResolvedRecipe resolve_recipe(const Recipe& recipe, PluginHost& plugins) {
     if (out.run.name.empty()) out.run.name = recipe.file.stem().string();
     if (out.run.dir.empty()) out.run.dir = "runs/" + out.run.name;
     out.run_dir = out.run.dir;
+    if (!valid_device(out.run.device)) {
+      const Value* d = run.find("device");
+      r.error(d ? d->where() : recipe.run.where(),
+              "invalid device '" + out.run.device + "' in [run] (\"cpu\", \"cuda\" or \"cuda:N\")");
+    }
   }
 
   for (size_t i = 0; i < recipe.stages.size(); ++i) {

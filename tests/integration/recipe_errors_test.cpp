@@ -88,6 +88,19 @@ INSTANTIATE_TEST_SUITE_P(
              ": --from names no stage 'eval' (stages: train)", {"--from", "eval"}}),
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
+TEST(RecipeOverrides, AreReportedAtTheSetOption) {
+  const fs::path dir = fresh_dir("recipe-errors-set");
+  const fs::path recipe = dir / "recipe.toml";
+  write_text(recipe, header(dir / "run") + "[[stage]]\nname = \"a\"\nuse = \"stage/probe\"\n");
+  const auto r = run_command({kVlforge, "run", recipe.string(), "--set", "run.device=gpu", "--set", "stage.a.units=0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output,
+            "error: --set run.device: invalid device 'gpu' in [run] (\"cpu\", \"cuda\" or \"cuda:N\")\n--set "
+            "stage.a.units: value 0 of 'units' in stage 'a' (stage/probe) is out of range (integer in [1, 1000], default "
+            "3)\n");
+  EXPECT_FALSE(fs::exists(dir / "run"));
+}
+
 TEST(RecipeErrorsTogether, EveryProblemIsReportedOnItsOwnLine) {
   const fs::path dir = fresh_dir("recipe-errors-together");
   const fs::path recipe = dir / "recipe.toml";
