@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages vlforge builds against (docs/DESIGN section 7), only those missing.
+# Installs the Debian packages vlforge builds against, only those missing.
 # Idempotent; runs as root, or through sudo when that is available.
 set -euo pipefail
 

@@ -1,5 +1,7 @@
 // vlforge: run, check and inspect recipes; list and describe plugins.
+#include <algorithm>
 #include <cstdio>
+#include <string>
 #include <map>
 
 #include "commands.hpp"
@@ -35,11 +37,15 @@ int main(int argc, char** argv) {
   try {
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action();
-  } catch (const vlforge::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    // One line per problem (recipe validation reports every problem it finds).
+    const std::string text = e.what();
+    size_t start = 0;
+    while (start < text.size()) {
+      const size_t end = std::min(text.find('\n', start), text.size());
+      std::fprintf(stderr, "error: %s\n", text.substr(start, end - start).c_str());
+      start = end + 1;
+    }
     return 1;
   }
   return 0;

@@ -300,7 +300,13 @@ ResolvedRecipe resolve_recipe(const Recipe& recipe, PluginHost& plugins) {
     rs_stage.spec = detail::component_spec_from_value(*resolved);
     out.stages.push_back(std::move(rs_stage));
   }
-  if (!r.ok()) throw Error(join(r.errors(), "\n"));
+  if (!r.ok()) {
+    // A [components] table used by several stages is checked each time: report its problems once.
+    std::vector<std::string> unique;
+    for (const auto& e : r.errors())
+      if (std::find(unique.begin(), unique.end(), e) == unique.end()) unique.push_back(e);
+    throw Error(join(unique, "\n"));
+  }
   return out;
 }
 

@@ -3,8 +3,10 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "did_you_mean.hpp"
+#include "plugin_loader.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/hash.hpp"
@@ -76,10 +78,29 @@ void add_inputs(StableHash& h, const std::vector<fs::path>& inputs) {
   }
 }
 
-std::string stage_hash(const ResolvedStage& stage, int64_t seed, const std::string& previous_token) {
+void collect_uses(const Value& v, std::set<std::string>& uses) {
+  if (v.is_table()) {
+    if (const Value* u = v.find("use"); u && u->is_string()) uses.insert(u->as_string());
+    for (const auto& [_, child] : v.as_table()) collect_uses(child, uses);
+  } else if (v.is_array()) {
+    for (const auto& child : v.as_array()) collect_uses(child, uses);
+  }
+}
+
+// A new version of a plugin the stage uses makes the stage run again.
+void add_plugin_versions(StableHash& h, const Registry& registry, const ComponentSpec& spec) {
+  std::set<std::string> uses{spec.use()};
+  collect_uses(spec.config, uses);
+  for (const auto& use : uses)
+    if (const auto* entry = registry.find(use)) h.add(use).add(entry->plugin->name).add(entry->plugin->version);
+}
+
+std::string stage_hash(const ResolvedStage& stage, const Registry& registry, int64_t seed,
+                       const std::string& previous_token) {
   StableHash h;
   h.add(stage.name).add(stage.spec.use()).add(stage.spec.config.to_string());
   h.add(static_cast<uint64_t>(seed)).add(previous_token);
+  add_plugin_versions(h, registry, stage.spec);
   add_inputs(h, stage.inputs);
   return h.hex();
 }
@@ -124,7 +145,7 @@ std::vector<StageReport> StageRunner::run(const RunOptions& options) {
   for (size_t i = 0; i < last; ++i) {
     const ResolvedStage& stage = recipe_.stages[i];
     const fs::path dir = recipe_.run_dir / stage.name;
-    const std::string hash = stage_hash(stage, recipe_.run.seed, previous_token);
+    const std::string hash = stage_hash(stage, plugins_.registry(), recipe_.run.seed, previous_token);
     const Marker marker = read_marker(dir);
     sync.barrier("read marker of stage '" + stage.name + "'");
     const bool forced = i >= first && (options.only || options.from);

@@ -2,8 +2,9 @@
 //
 // Each stage folder (<run dir>/<stage>/) holds `.vlforge-stage.json`: the stage's hash, its
 // state ("running" or "done") and, once done, a completion token. The hash covers the stage's
-// resolved config, the run seed, the size and time of every input file its `path` fields name,
-// and the completion token of the stage before it. So:
+// resolved config, the run seed, the name and version of every plugin it uses, the size and
+// time of every input file its `path` fields name, and the completion token of the stage
+// before it. So:
 //   - a finished stage with an unchanged hash is skipped;
 //   - an interrupted stage with an unchanged hash is resumed (folder kept, ctx.resuming());
 //   - a changed stage runs afresh (folder emptied), and so does every stage after it, since

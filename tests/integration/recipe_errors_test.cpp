@@ -95,7 +95,7 @@ TEST(RecipeOverrides, AreReportedAtTheSetOption) {
   const auto r = run_command({kVlforge, "run", recipe.string(), "--set", "run.device=gpu", "--set", "stage.a.units=0"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.output,
-            "error: --set run.device: invalid device 'gpu' in [run] (\"cpu\", \"cuda\" or \"cuda:N\")\n--set "
+            "error: --set run.device: invalid device 'gpu' in [run] (\"cpu\", \"cuda\" or \"cuda:N\")\nerror: --set "
             "stage.a.units: value 0 of 'units' in stage 'a' (stage/probe) is out of range (integer in [1, 1000], default "
             "3)\n");
   EXPECT_FALSE(fs::exists(dir / "run"));
@@ -108,7 +108,7 @@ TEST(RecipeErrorsTogether, EveryProblemIsReportedOnItsOwnLine) {
   const auto r = run_command({kVlforge, "check", recipe.string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.output, "error: " + recipe.string() + ":9:1: unknown key 'unitz' in stage 'a' (stage/probe) (did you mean 'units'?)\n" +
-                          recipe.string() + ":10:1: value 2 of 'ratio' in stage 'a' (stage/probe) is out of range (float in [0, 1], default 0.5)\n");
+                          "error: " + recipe.string() + ":10:1: value 2 of 'ratio' in stage 'a' (stage/probe) is out of range (float in [0, 1], default 0.5)\n");
 }
 
 TEST(RecipeCheck, ValidRecipePrintsTheResolvedPlan) {

@@ -37,7 +37,7 @@ class VLFORGE_API ComponentFactory {
 struct VLFORGE_API ContextOptions {
   std::filesystem::path run_dir;
   std::filesystem::path work_dir;  // this stage's folder, under run_dir
-  std::string stage;               // stage name; empty outside a stage (e.g. `vlforge chat`)
+  std::string stage;               // stage name; empty outside a stage
   bool resuming = false;           // work_dir holds partial output of an interrupted attempt
   int rank = 0;
   int world_size = 1;
