@@ -1,17 +1,34 @@
 # vlforge_add_plugin(NAME SOURCES src... [VERSION v] [LINK_LIBRARIES lib...] [OUTPUT_DIRECTORY dir]
-#                    [NO_MANIFEST] [NO_INSTALL])
+#                    [TORCH] [NO_MANIFEST] [NO_INSTALL])
 #
 # Builds one vlforge plugin: a shared module named vlforge_NAME.so with hidden visibility,
 # `-z defs`, a version script exporting only `vlforge_plugin_entry`, and the build fingerprint
 # compiled in. After linking, `vlforge plugins --write-manifest` records which components the
 # plugin provides (vlforge_NAME.json next to it), so the host loads only the plugins a recipe
 # uses. `cmake --install` puts both into <prefix>/lib/vlforge/plugins, where the vlforge executable
-# of that prefix finds them. The same function builds in-tree and out-of-tree plugins.
+# of that prefix finds them. TORCH compiles the plugin with a precompiled <torch/torch.h>, shared
+# by every TORCH plugin of the project. The same function builds in-tree and out-of-tree plugins.
 
 set(VLFORGE_PLUGIN_VERSION_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/vlforge_plugin.map" CACHE INTERNAL "")
 
+# One precompiled <torch/torch.h>, built once with the plugins' flags and reused by each of them.
+function(_vlforge_plugin_torch_pch)
+  if(TARGET vlforge_plugin_torch_pch)
+    return()
+  endif()
+  set(_src "${CMAKE_BINARY_DIR}/vlforge_plugin_torch_pch.cpp")
+  if(NOT EXISTS "${_src}")
+    file(WRITE "${_src}" "// Holder of the precompiled <torch/torch.h> that vlforge plugins share.\n")
+  endif()
+  add_library(vlforge_plugin_torch_pch OBJECT "${_src}")
+  set_target_properties(vlforge_plugin_torch_pch PROPERTIES
+    CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON POSITION_INDEPENDENT_CODE ON)
+  target_link_libraries(vlforge_plugin_torch_pch PRIVATE vlforge::sdk)
+  target_precompile_headers(vlforge_plugin_torch_pch PRIVATE <torch/torch.h>)
+endfunction()
+
 function(vlforge_add_plugin name)
-  cmake_parse_arguments(ARG "NO_MANIFEST;NO_INSTALL" "VERSION;OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "TORCH;NO_MANIFEST;NO_INSTALL" "VERSION;OUTPUT_DIRECTORY" "SOURCES;LINK_LIBRARIES" ${ARGN})
   if(NOT ARG_SOURCES)
     message(FATAL_ERROR "vlforge_add_plugin(${name}): SOURCES is required")
   endif()
@@ -46,6 +63,11 @@ function(vlforge_add_plugin name)
     VLFORGE_PLUGIN_NAME="${name}"
     VLFORGE_PLUGIN_VERSION="${ARG_VERSION}"
     VLFORGE_BUILD_CUDA_VERSION="${VLFORGE_CUDA_VERSION}")
+
+  if(ARG_TORCH)
+    _vlforge_plugin_torch_pch()
+    target_precompile_headers(${target} REUSE_FROM vlforge_plugin_torch_pch)
+  endif()
 
   if(NOT ARG_NO_MANIFEST)
     add_custom_command(TARGET ${target} POST_BUILD

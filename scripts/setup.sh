@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev
   libopencv-dev
   libsentencepiece-dev sentencepiece
+  libicu-dev
   libgtest-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev
 )
