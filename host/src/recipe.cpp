@@ -240,6 +240,8 @@ const RecipeStage* Recipe::stage(const std::string& name) const {
   return nullptr;
 }
 
+Value parse_toml(std::string_view text, const std::string& name) { return parse_document(text, name); }
+
 Recipe parse_recipe(std::string_view text, const std::string& name, const std::vector<std::string>& overrides) {
   Value root = parse_document(text, name);
   for (const auto& o : overrides) apply_override(root, o);

@@ -41,6 +41,9 @@ struct Recipe {
 // words are strings). Throws vlforge::Error as FILE:LINE:COL: ...
 Recipe load_recipe(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 
+// A TOML document as a Value table (with ${ENV} expanded); `name` is used in positions.
+Value parse_toml(std::string_view text, const std::string& name);
+
 // The same, from text (tests); `name` is used in positions.
 Recipe parse_recipe(std::string_view text, const std::string& name, const std::vector<std::string>& overrides = {});
 

@@ -269,6 +269,15 @@ std::vector<fs::path> recipe_plugin_paths(const Recipe& recipe) {
   return out;
 }
 
+ComponentSpec resolve_component(const Value& table, PluginHost& plugins, const std::string& kind) {
+  Recipe empty;
+  empty.components = Value(Value::Table{});
+  Resolver r(empty, &plugins);
+  auto resolved = r.resolve_table(table, kind, "", 0, nullptr);
+  if (!r.ok() || !resolved) throw Error(join(r.errors(), "\n"));
+  return detail::component_spec_from_value(*resolved);
+}
+
 ResolvedRecipe resolve_recipe(const Recipe& recipe, PluginHost& plugins) {
   Resolver r(recipe, &plugins);
   ResolvedRecipe out;

@@ -43,6 +43,10 @@ struct ResolvedRecipe {
 // Where plugins are searched for this recipe: its [plugins] paths first.
 std::vector<std::filesystem::path> recipe_plugin_paths(const Recipe& recipe);
 
+// Validates one component table (`use = "KIND/NAME"` plus its config) outside any recipe, for
+// tools and tests; `kind` may require a kind. Throws like resolve_recipe.
+ComponentSpec resolve_component(const Value& table, PluginHost& plugins, const std::string& kind = {});
+
 // Resolves and validates; throws vlforge::Error whose what() holds one line per problem.
 ResolvedRecipe resolve_recipe(const Recipe& recipe, PluginHost& plugins);
 

@@ -1,9 +1,15 @@
 #include "test_paths.hpp"
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 namespace vlforge::test {
+
+std::filesystem::path hf_fixtures_dir() {
+  if (const char* env = std::getenv("VLFORGE_HF_FIXTURES"); env && *env) return env;
+  return std::filesystem::path(VLFORGE_TEST_DEFAULT_FIXTURES).lexically_normal();
+}
 
 std::filesystem::path fresh_dir(const std::string& name) {
   const auto dir = kBuildDir / "test-work" / name;

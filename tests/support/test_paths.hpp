@@ -13,6 +13,9 @@ inline const std::filesystem::path kPluginDir = VLFORGE_TEST_PLUGIN_DIR;        
 inline const std::filesystem::path kGoodPluginDir = VLFORGE_TEST_GOOD_PLUGINS;   // tests/plugins, working
 inline const std::filesystem::path kBrokenPluginDir = VLFORGE_TEST_BROKEN_PLUGINS;  // tests/plugins, broken
 
+// The Hugging Face reference fixtures: $VLFORGE_HF_FIXTURES, else ../shared/fixtures/hf-reference.
+std::filesystem::path hf_fixtures_dir();
+
 // A fresh, empty folder under the build tree, named after the running test.
 std::filesystem::path fresh_dir(const std::string& name);
 
