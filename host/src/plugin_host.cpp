@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::host {

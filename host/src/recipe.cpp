@@ -8,7 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::host {

@@ -5,7 +5,7 @@
 #include <map>
 #include <set>
 
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/schema.hpp"
 

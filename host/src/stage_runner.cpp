@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 #include "plugin_loader.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"

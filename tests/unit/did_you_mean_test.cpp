@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 
-using namespace vlforge::host;
+using namespace vlforge;
 
 TEST(EditDistance, MatchesHandComputedValues) {
   EXPECT_EQ(edit_distance("", ""), 0u);

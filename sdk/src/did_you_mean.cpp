@@ -1,8 +1,8 @@
-#include "did_you_mean.hpp"
+#include "vlforge/did_you_mean.hpp"
 
 #include <algorithm>
 
-namespace vlforge::host {
+namespace vlforge {
 
 size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
@@ -50,4 +50,4 @@ std::string suggestion_suffix(std::string_view word, const std::vector<std::stri
   return " (" + std::string(list_label) + ": " + join(candidates) + ")";
 }
 
-}  // namespace vlforge::host
+}  // namespace vlforge
