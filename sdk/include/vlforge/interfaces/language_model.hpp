@@ -48,12 +48,20 @@ struct LanguageModelInput {
   at::Tensor document_ids;    // [B, T] int64 for per-document causal attention; undefined = causal
   KVCache* cache = nullptr;   // appended to when given
   bool output_hidden_states = false;
+  int64_t logits_to_keep = 0;  // logits of the last k positions only (generation: 1); 0 = all
 };
 
 struct LanguageModelOutput {
   at::Tensor logits;                      // [B, T, vocab]
   std::vector<at::Tensor> hidden_states;  // embeddings, each layer, last one after the final norm
 };
+
+// How documents packed into one row see each other (the `attention` key of an LM component):
+//   isolated: each document attends only to itself, positions restart at 0 per document
+//             (pass document_ids);
+//   shared:   plain causal attention over the whole row, positions running on (the
+//             Open-Qwen2VL reference).
+enum class PackedAttention { isolated, shared };
 
 class VLFORGE_API LanguageModel : public Component, public Trainable {
  public:
@@ -65,6 +73,8 @@ class VLFORGE_API LanguageModel : public Component, public Trainable {
   virtual at::Tensor embed(const at::Tensor& input_ids) = 0;
   virtual LanguageModelOutput forward(const LanguageModelInput& input) = 0;
   virtual std::unique_ptr<KVCache> new_cache(int64_t batch, int64_t capacity) = 0;
+  // The pattern a stage should use for packed rows of this model.
+  virtual PackedAttention packed_attention() const = 0;
 };
 
 }  // namespace vlforge
