@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "byte_level.hpp"
-#include "chatml_template.hpp"
+#include "vlforge/chat_format.hpp"
 #include "tokenizer_config_json.hpp"
 #include "tokenizer_json.hpp"
 #include "utf8_repair.hpp"
@@ -166,7 +166,7 @@ std::string HfBpeTokenizer::apply_chat_template(std::span<const ChatMessage> mes
     if (!added_->find(std::string_view(marker)))
       throw Error("tokenizer/hf-bpe", "chat_format \"chatml\" needs the added token " + std::string(marker) + ", which " +
                                           where_ + " lacks (use a tokenizer with ChatML tokens, or chat_format = \"none\")");
-  return chatml(messages, add_generation_prompt);
+  return format_chatml(messages, add_generation_prompt);
 }
 
 }  // namespace vlforge::hf_bpe

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "chatml_template.hpp"
+#include "vlforge/chat_format.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::spm {
@@ -131,7 +131,7 @@ std::string SentencePieceTokenizer::apply_chat_template(std::span<const ChatMess
                                                         bool add_generation_prompt) const {
   if (cfg_.chat_format == "none")
     throw Error(kWhere, "this tokenizer has no chat template (set chat_format = \"chatml\" to use Qwen's ChatML format)");
-  return chatml(messages, add_generation_prompt);
+  return format_chatml(messages, add_generation_prompt);
 }
 
 }  // namespace vlforge::spm

@@ -3,19 +3,13 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "vlforge/error.hpp"
+#include "vlforge/models/model_dtype.hpp"
 #include "vlforge/models/decoder_model.hpp"
 #include "vlforge/safetensors.hpp"
 
 namespace vlforge::models {
 
 namespace {
-
-at::ScalarType parse_dtype(const std::string& name, const std::string& where) {
-  if (name == "float32") return at::kFloat;
-  if (name == "bfloat16") return at::kBFloat16;
-  if (name == "float16") return at::kHalf;
-  throw Error(where, "dtype '" + name + "' is not one of float32, bfloat16, float16");
-}
 
 // transformers' _init_weights: Linear and Embedding weights ~ N(0, initializer_range), biases 0;
 // the norms start at 1.
@@ -55,7 +49,7 @@ DecoderLanguageModel::DecoderLanguageModel(std::string name, DecoderConfig arch,
     : name_(std::move(name)),
       packed_attention_(options.attention == "shared" ? PackedAttention::shared : PackedAttention::isolated) {
   validate(arch, name_);
-  const at::ScalarType dtype = parse_dtype(options.dtype, name_);
+  const at::ScalarType dtype = model_dtype(options.dtype, name_);
   if (options.weights && options.checkpoint.empty())
     throw Error(name_, "weights = true needs `checkpoint`, a model folder (or set weights = false to build the "
                        "architecture from `config` alone)");

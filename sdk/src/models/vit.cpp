@@ -1,0 +1,191 @@
+#include "vlforge/models/vit.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "vlforge/error.hpp"
+#include "vlforge/torch_compat.hpp"
+
+namespace vlforge::models {
+
+VitActivation vit_activation(std::string_view hidden_act, const std::string& where) {
+  if (hidden_act == "gelu_pytorch_tanh") return VitActivation::gelu_tanh;
+  if (hidden_act == "quick_gelu") return VitActivation::quick_gelu;
+  if (hidden_act == "gelu") return VitActivation::gelu;
+  throw Error(where, "hidden_act '" + std::string(hidden_act) +
+                         "' is not implemented (supported: gelu_pytorch_tanh, quick_gelu, gelu)");
+}
+
+at::Tensor activate(VitActivation activation, const at::Tensor& x) {
+  switch (activation) {
+    case VitActivation::gelu_tanh:
+      return at::gelu(x, "tanh");
+    case VitActivation::quick_gelu:
+      return x * at::sigmoid(1.702 * x);
+    case VitActivation::gelu:
+      return at::gelu(x);
+  }
+  return x;  // unreachable: every enumerator is handled above
+}
+
+VitLinear::VitLinear(int64_t in_features, int64_t out_features, bool with_bias, const at::TensorOptions& options) {
+  weight = register_parameter("weight", at::empty({out_features, in_features}, options));
+  if (with_bias) bias = register_parameter("bias", at::empty({out_features}, options));
+}
+
+at::Tensor VitLinear::forward(const at::Tensor& x) const { return at::linear(x, weight, bias); }
+
+VitLayerNorm::VitLayerNorm(int64_t dim, double eps_, const at::TensorOptions& options) : eps(eps_) {
+  weight = register_parameter("weight", at::empty({dim}, options));
+  bias = register_parameter("bias", at::empty({dim}, options));
+}
+
+at::Tensor VitLayerNorm::forward(const at::Tensor& x) const {
+  return at::layer_norm(x, {weight.size(0)}, weight, bias, eps);
+}
+
+VitEmbedding::VitEmbedding(int64_t count, int64_t dim, const at::TensorOptions& options) {
+  weight = register_parameter("weight", at::empty({count, dim}, options));
+}
+
+at::Tensor VitEmbedding::forward(const at::Tensor& ids) const { return at::embedding(weight, ids); }
+
+VitPatchEmbedding::VitPatchEmbedding(int64_t channels, int64_t hidden_size, int64_t patch, bool with_bias,
+                                     const at::TensorOptions& options)
+    : patch_size(patch) {
+  weight = register_parameter("weight", at::empty({hidden_size, channels, patch, patch}, options));
+  if (with_bias) bias = register_parameter("bias", at::empty({hidden_size}, options));
+}
+
+at::Tensor VitPatchEmbedding::forward(const at::Tensor& pixels) const {
+  const at::Tensor grid = at::conv2d(pixels, weight, bias, {patch_size, patch_size});  // [B, C, g, g]
+  return grid.flatten(2).transpose(1, 2);                                              // [B, g*g, C]
+}
+
+at::Tensor multi_head_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t num_heads,
+                                const at::Tensor& mask) {
+  const int64_t batch = q.size(0), q_len = q.size(1), k_len = k.size(1), width = q.size(2);
+  const int64_t head_dim = width / num_heads;
+  auto heads = [&](const at::Tensor& x, int64_t len) {
+    return x.reshape({batch, len, num_heads, head_dim}).transpose(1, 2);  // [B, H, T, D]
+  };
+  const at::Tensor out = compat::scaled_dot_product_attention(heads(q, q_len), heads(k, k_len), heads(v, k_len), mask,
+                                                              1.0 / std::sqrt(static_cast<double>(head_dim)));
+  return out.transpose(1, 2).reshape({batch, q_len, width});
+}
+
+namespace {
+
+double lowest_value(at::ScalarType dtype) {
+  switch (dtype) {
+    case at::kHalf:
+      return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case at::kBFloat16:
+      return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+    case at::kDouble:
+      return std::numeric_limits<double>::lowest();
+    default:
+      return static_cast<double>(std::numeric_limits<float>::lowest());
+  }
+}
+
+}  // namespace
+
+at::Tensor self_attention_mask(const at::Tensor& padding_mask, bool causal, int64_t length, at::ScalarType dtype,
+                               const at::Device& device) {
+  at::Tensor allowed;  // [B or 1, T, T] bool: query t may attend to key s
+  if (causal)
+    allowed = at::ones({length, length}, at::TensorOptions().dtype(at::kBool).device(device)).tril().unsqueeze(0);
+  if (padding_mask.defined()) {
+    const at::Tensor keys = padding_mask.to(device).ne(0).unsqueeze(1);  // [B, 1, T]
+    allowed = allowed.defined() ? allowed.logical_and(keys) : keys.expand({-1, length, -1});
+  }
+  if (!allowed.defined()) return {};
+  const at::Tensor zero = at::zeros({}, at::TensorOptions().dtype(dtype).device(device));
+  return at::where(allowed, zero, at::full({}, lowest_value(dtype), zero.options())).unsqueeze(1);
+}
+
+VitAttention::VitAttention(int64_t hidden_size, int64_t heads, const at::TensorOptions& options) : num_heads(heads) {
+  q_proj = register_module("q_proj", std::make_shared<VitLinear>(hidden_size, hidden_size, true, options));
+  k_proj = register_module("k_proj", std::make_shared<VitLinear>(hidden_size, hidden_size, true, options));
+  v_proj = register_module("v_proj", std::make_shared<VitLinear>(hidden_size, hidden_size, true, options));
+  out_proj = register_module("out_proj", std::make_shared<VitLinear>(hidden_size, hidden_size, true, options));
+}
+
+at::Tensor VitAttention::forward(const at::Tensor& x, const at::Tensor& mask) const {
+  return out_proj->forward(
+      multi_head_attention(q_proj->forward(x), k_proj->forward(x), v_proj->forward(x), num_heads, mask));
+}
+
+VitMlp::VitMlp(int64_t hidden_size, int64_t intermediate_size, VitActivation act, const at::TensorOptions& options)
+    : activation(act) {
+  fc1 = register_module("fc1", std::make_shared<VitLinear>(hidden_size, intermediate_size, true, options));
+  fc2 = register_module("fc2", std::make_shared<VitLinear>(intermediate_size, hidden_size, true, options));
+}
+
+at::Tensor VitMlp::forward(const at::Tensor& x) const { return fc2->forward(activate(activation, fc1->forward(x))); }
+
+VitEncoderLayer::VitEncoderLayer(const VitLayerShape& shape, const at::TensorOptions& options) {
+  layer_norm1 =
+      register_module("layer_norm1", std::make_shared<VitLayerNorm>(shape.hidden_size, shape.layer_norm_eps, options));
+  self_attn = register_module("self_attn", std::make_shared<VitAttention>(shape.hidden_size, shape.num_heads, options));
+  layer_norm2 =
+      register_module("layer_norm2", std::make_shared<VitLayerNorm>(shape.hidden_size, shape.layer_norm_eps, options));
+  mlp = register_module(
+      "mlp", std::make_shared<VitMlp>(shape.hidden_size, shape.intermediate_size, shape.activation, options));
+}
+
+at::Tensor VitEncoderLayer::forward(const at::Tensor& x, const at::Tensor& mask) const {
+  const at::Tensor h = x + self_attn->forward(layer_norm1->forward(x), mask);
+  return h + mlp->forward(layer_norm2->forward(h));
+}
+
+VitEncoder::VitEncoder(const VitLayerShape& shape, int64_t num_layers, const at::TensorOptions& options) {
+  if (shape.num_heads <= 0 || shape.hidden_size % shape.num_heads != 0)
+    throw Error("vit encoder", "hidden_size " + std::to_string(shape.hidden_size) + " is not divisible by " +
+                                   std::to_string(shape.num_heads) + " attention heads");
+  auto list = register_module("layers", torch::nn::ModuleList());
+  for (int64_t i = 0; i < num_layers; ++i) {
+    layers.push_back(std::make_shared<VitEncoderLayer>(shape, options));
+    list->push_back(layers.back());
+  }
+}
+
+at::Tensor VitEncoder::forward(at::Tensor x, const at::Tensor& mask, int64_t run_layers,
+                               std::vector<at::Tensor>* hidden_states) const {
+  if (hidden_states != nullptr) hidden_states->push_back(x);
+  for (int64_t i = 0; i < run_layers && i < num_layers(); ++i) {
+    x = layers[static_cast<size_t>(i)]->forward(x, mask);
+    if (hidden_states != nullptr) hidden_states->push_back(x);
+  }
+  return x;
+}
+
+int64_t patch_grid_side(const at::Tensor& features, const std::string& where) {
+  if (!features.defined() || features.dim() != 3)
+    throw Error(where,
+                "expected patch features [B, N, C]" +
+                    (features.defined() ? ", got " + std::to_string(features.dim()) + " dimensions" : std::string()));
+  const int64_t n = features.size(1);
+  const auto side = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(n))));
+  if (side * side != n) throw Error(where, std::to_string(n) + " patches do not form a square grid");
+  return side;
+}
+
+at::Tensor pool_patch_grid(const at::Tensor& features, int64_t tokens, const std::string& where) {
+  const int64_t side = patch_grid_side(features, where);
+  const auto out_side =
+      static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(std::max<int64_t>(tokens, 0)))));
+  if (tokens <= 0 || out_side * out_side != tokens)
+    throw Error(where,
+                "tokens = " + std::to_string(tokens) + " is not a square number (e.g. 144 = 12x12, 729 = 27x27)");
+  if (out_side > side)
+    throw Error(where, "cannot pool a " + std::to_string(side) + "x" + std::to_string(side) + " patch grid up to " +
+                           std::to_string(out_side) + "x" + std::to_string(out_side) + " tokens");
+  if (out_side == side) return features;
+  const int64_t batch = features.size(0), width = features.size(2);
+  const at::Tensor grid = features.transpose(1, 2).reshape({batch, width, side, side});
+  return at::adaptive_avg_pool2d(grid, {out_side, out_side}).flatten(2).transpose(1, 2);
+}
+
+}  // namespace vlforge::models
