@@ -148,23 +148,6 @@ class SiglipVisionTransformer final : public models::VitVisionTower {
   int64_t channels_, image_size_, patch_size_;
 };
 
-class TextEmbeddings : public torch::nn::Module {
- public:
-  TextEmbeddings(int64_t vocab, int64_t positions, int64_t hidden, const at::TensorOptions& options) {
-    token_embedding = register_module("token_embedding", std::make_shared<VitEmbedding>(vocab, hidden, options));
-    position_embedding =
-        register_module("position_embedding", std::make_shared<VitEmbedding>(positions, hidden, options));
-  }
-
-  // Positions 0..T-1.
-  at::Tensor forward(const at::Tensor& ids) const {
-    return token_embedding->forward(ids) + position_embedding->weight.slice(0, 0, ids.size(1));
-  }
-
-  std::shared_ptr<VitEmbedding> token_embedding;
-  std::shared_ptr<VitEmbedding> position_embedding;
-};
-
 class SiglipTextTransformer final : public models::VitTextTower {
  public:
   SiglipTextTransformer(const JsonConfig& config, const at::TensorOptions& options)
@@ -172,7 +155,7 @@ class SiglipTextTransformer final : public models::VitTextTower {
         max_positions_(config.get_int("max_position_embeddings", 64)),
         origin_(config.origin()) {
     embeddings =
-        register_module("embeddings", std::make_shared<TextEmbeddings>(config.get_int("vocab_size", 32000),
+        register_module("embeddings", std::make_shared<models::VitTextEmbeddings>(config.get_int("vocab_size", 32000),
                                                                        max_positions_, shape_.hidden_size, options));
     encoder = register_module("encoder",
                               std::make_shared<VitEncoder>(shape_, config.get_int("num_hidden_layers", 12), options));
@@ -200,7 +183,7 @@ class SiglipTextTransformer final : public models::VitTextTower {
     return out;
   }
 
-  std::shared_ptr<TextEmbeddings> embeddings;
+  std::shared_ptr<models::VitTextEmbeddings> embeddings;
   std::shared_ptr<VitEncoder> encoder;
   std::shared_ptr<VitLayerNorm> final_layer_norm;
   std::shared_ptr<VitLinear> head;

@@ -8,21 +8,15 @@
 #include "test_paths.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/safetensors.hpp"
+#include "error_text.hpp"
+
+using vlforge::test::error_of;
 
 namespace fs = std::filesystem;
 using namespace vlforge;
 using vlforge::test::fresh_dir;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // A file with the given raw header text and `data_bytes` zero bytes of data.
 fs::path raw_file(const fs::path& dir, const std::string& name, const std::string& header, size_t data_bytes) {

@@ -2,19 +2,11 @@
 
 #include "vlforge/error.hpp"
 #include "vlforge/json_config.hpp"
+#include "error_text.hpp"
+
+using vlforge::test::error_of;
 
 using vlforge::JsonConfig;
-
-namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const vlforge::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-}  // namespace
 
 TEST(JsonConfig, ReadsTypedKeysWithFallbacks) {
   const auto c = JsonConfig::parse(

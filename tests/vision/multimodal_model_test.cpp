@@ -14,6 +14,9 @@
 #include "component_factory.hpp"
 #include "test_paths.hpp"
 #include "vlforge/error.hpp"
+#include "error_text.hpp"
+
+using vlforge::test::error_of;
 
 namespace vlforge::test {
 namespace {
@@ -78,15 +81,6 @@ MultimodalInput input_of(const at::Tensor& ids, const at::Tensor& pixels = {}, c
   input.pixel_values = pixels;
   input.document_ids = documents;
   return input;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Row 0: text, image A, text, image B, text. Row 1: image C, text, then right padding (id 0).

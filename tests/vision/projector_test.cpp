@@ -14,6 +14,9 @@
 #include "test_paths.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/safetensors.hpp"
+#include "error_text.hpp"
+
+using vlforge::test::error_of;
 
 namespace fs = std::filesystem;
 
@@ -23,15 +26,6 @@ namespace {
 std::shared_ptr<Projector> make_projector(const std::string& toml) {
   static ComponentMaker maker;
   return maker.make<Projector>(toml);
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 at::Tensor parameter(Projector& p, const std::string& name) {

@@ -15,6 +15,9 @@
 #include "vlforge/error.hpp"
 #include "vlforge/models/vit_vision_encoder.hpp"
 #include "vlforge/safetensors.hpp"
+#include "error_text.hpp"
+
+using vlforge::test::error_of;
 
 namespace fs = std::filesystem;
 
@@ -33,15 +36,6 @@ std::string siglip_at(const fs::path& checkpoint, const std::string& extra = {})
 }
 
 // The message of the vlforge::Error `f` throws ("" when it throws none).
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 int64_t count(const std::vector<NamedTensor>& params, const std::string& prefix) {
   int64_t n = 0;
   for (const auto& [name, tensor] : params)

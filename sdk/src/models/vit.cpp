@@ -50,6 +50,15 @@ VitEmbedding::VitEmbedding(int64_t count, int64_t dim, const at::TensorOptions& 
 
 at::Tensor VitEmbedding::forward(const at::Tensor& ids) const { return at::embedding(weight, ids); }
 
+VitTextEmbeddings::VitTextEmbeddings(int64_t vocab, int64_t positions, int64_t hidden, const at::TensorOptions& options) {
+  token_embedding = register_module("token_embedding", std::make_shared<VitEmbedding>(vocab, hidden, options));
+  position_embedding = register_module("position_embedding", std::make_shared<VitEmbedding>(positions, hidden, options));
+}
+
+at::Tensor VitTextEmbeddings::forward(const at::Tensor& ids) const {
+  return token_embedding->forward(ids) + position_embedding->weight.slice(0, 0, ids.size(1));
+}
+
 VitPatchEmbedding::VitPatchEmbedding(int64_t channels, int64_t hidden_size, int64_t patch, bool with_bias,
                                      const at::TensorOptions& options)
     : patch_size(patch) {

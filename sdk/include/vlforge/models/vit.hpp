@@ -70,6 +70,17 @@ class VLFORGE_API VitEmbedding : public torch::nn::Module {
   at::Tensor weight;
 };
 
+// Token plus learned position embeddings of a text tower (SigLIP and CLIP), positions 0..T-1;
+// submodules `token_embedding` and `position_embedding` as transformers names them.
+class VLFORGE_API VitTextEmbeddings : public torch::nn::Module {
+ public:
+  VitTextEmbeddings(int64_t vocab, int64_t positions, int64_t hidden, const at::TensorOptions& options);
+  at::Tensor forward(const at::Tensor& ids) const;
+
+  std::shared_ptr<VitEmbedding> token_embedding;
+  std::shared_ptr<VitEmbedding> position_embedding;
+};
+
 // Non-overlapping patches -> [B, grid*grid, hidden], patch index = row * grid + col (the
 // stride-`patch` convolution of transformers, flattened over (h, w)).
 class VLFORGE_API VitPatchEmbedding : public torch::nn::Module {
