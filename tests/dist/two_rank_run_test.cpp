@@ -2,6 +2,9 @@
 // the shards, produce exactly what one process produces, and a rank that dies makes the other
 // fail within the run's timeout instead of hanging.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -11,6 +14,23 @@
 
 namespace fs = std::filesystem;
 using namespace vlforge::test;
+
+namespace {
+
+// A port nobody listens on now, so parallel runs of this test never share a rendezvous.
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace
 
 TEST(TwoRanks, SplitTheShardsAndMatchOneProcess) {
   const fs::path dir = fresh_dir("two-ranks-quickstart");
@@ -39,7 +59,7 @@ TEST(TwoRanks, ADeadRankMakesTheOtherFailWithinTheTimeout) {
   write_text(recipe, "[run]\ndir = \"" + (dir / "run").string() + "\"\nsync_timeout_s = 3\n[plugins]\npaths = [\"" +
                          kGoodPluginDir.string() + "\"]\n[[stage]]\nname = \"slow\"\nuse = \"stage/probe\"\n"
                          "units = 20\ndelay_ms = 100\n");
-  const std::string port = "29517";
+  const std::string port = std::to_string(free_port());
   const std::vector<std::string> common = {"WORLD_SIZE=2", "MASTER_ADDR=127.0.0.1", "MASTER_PORT=" + port};
   auto env_of = [&](int rank) {
     auto env = common;
