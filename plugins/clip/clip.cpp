@@ -58,11 +58,7 @@ class ClipVisionTransformer final : public models::VitVisionTower {
         channels_(config.get_int("num_channels", 3)),
         image_size_(config.get_int("image_size", 224)),
         patch_size_(config.get_int("patch_size", 32)) {
-    // The convolution drops a remainder, as for SigLIP's 384 px in patches of 14.
-    if (patch_size_ <= 0 || image_size_ < patch_size_)
-      throw Error(config.origin(), "image_size " + std::to_string(image_size_) + " holds no patch of patch_size " +
-                                       std::to_string(patch_size_));
-    const int64_t grid = image_size_ / patch_size_;
+    const int64_t grid = models::patch_grid(image_size_, patch_size_, config.origin());
     embeddings = register_module("embeddings", std::make_shared<VisionEmbeddings>(channels_, shape_.hidden_size,
                                                                                   patch_size_, grid * grid, options));
     pre_layrnorm = register_module("pre_layrnorm",

@@ -102,11 +102,7 @@ class SiglipVisionTransformer final : public models::VitVisionTower {
         channels_(config.get_int("num_channels", 3)),
         image_size_(config.get_int("image_size", 224)),
         patch_size_(config.get_int("patch_size", 16)) {
-    // The convolution drops a remainder: 384 px in patches of 14 is a 27x27 grid (SO400M).
-    if (patch_size_ <= 0 || image_size_ < patch_size_)
-      throw Error(config.origin(), "image_size " + std::to_string(image_size_) + " holds no patch of patch_size " +
-                                       std::to_string(patch_size_));
-    const int64_t grid = image_size_ / patch_size_;
+    const int64_t grid = models::patch_grid(image_size_, patch_size_, config.origin());
     embeddings = register_module("embeddings", std::make_shared<VisionEmbeddings>(channels_, shape_.hidden_size,
                                                                                   patch_size_, grid * grid, options));
     encoder = register_module("encoder",

@@ -50,6 +50,13 @@ VitEmbedding::VitEmbedding(int64_t count, int64_t dim, const at::TensorOptions& 
 
 at::Tensor VitEmbedding::forward(const at::Tensor& ids) const { return at::embedding(weight, ids); }
 
+int64_t patch_grid(int64_t image_size, int64_t patch_size, const std::string& origin) {
+  if (patch_size <= 0 || image_size < patch_size)
+    throw Error(origin, "image_size " + std::to_string(image_size) + " holds no patch of patch_size " +
+                            std::to_string(patch_size));
+  return image_size / patch_size;
+}
+
 VitTextEmbeddings::VitTextEmbeddings(int64_t vocab, int64_t positions, int64_t hidden, const at::TensorOptions& options) {
   token_embedding = register_module("token_embedding", std::make_shared<VitEmbedding>(vocab, hidden, options));
   position_embedding = register_module("position_embedding", std::make_shared<VitEmbedding>(positions, hidden, options));

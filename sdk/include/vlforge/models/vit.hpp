@@ -70,6 +70,11 @@ class VLFORGE_API VitEmbedding : public torch::nn::Module {
   at::Tensor weight;
 };
 
+// Patches per side for `image_size` pixels in patches of `patch_size`: the patch convolution
+// drops a remainder, as transformers' does (384 px in patches of 14 is a 27x27 grid, SO400M).
+// An image smaller than one patch is an error at `origin`.
+VLFORGE_API int64_t patch_grid(int64_t image_size, int64_t patch_size, const std::string& origin);
+
 // Token plus learned position embeddings of a text tower (SigLIP and CLIP), positions 0..T-1;
 // submodules `token_embedding` and `position_embedding` as transformers names them.
 class VLFORGE_API VitTextEmbeddings : public torch::nn::Module {
