@@ -6,6 +6,7 @@
 
 #include "vlforge/error.hpp"
 #include "vlforge/safetensors.hpp"
+#include "vlforge/models/module_parameters.hpp"
 
 namespace vlforge::projectors {
 namespace {
@@ -104,15 +105,9 @@ at::Tensor GeluMlpProjector::forward(const at::Tensor& features, int64_t tokens)
   return second_->forward(at::gelu(first_->forward(x)));
 }
 
-std::vector<NamedTensor> GeluMlpProjector::named_parameters() {
-  std::vector<NamedTensor> out;
-  for (const auto& item : root_->named_parameters()) out.emplace_back(item.key(), item.value());
-  return out;
-}
+std::vector<NamedTensor> GeluMlpProjector::named_parameters() { return models::named_parameters_of(*root_); }
 
-void GeluMlpProjector::set_requires_grad(bool requires_grad) {
-  for (at::Tensor& p : root_->parameters()) p.set_requires_grad(requires_grad);
-}
+void GeluMlpProjector::set_requires_grad(bool requires_grad) { models::set_requires_grad_of(*root_, requires_grad); }
 
 void GeluMlpProjector::set_training(bool training) { root_->train(training); }
 

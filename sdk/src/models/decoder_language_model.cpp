@@ -6,6 +6,7 @@
 #include "vlforge/models/model_dtype.hpp"
 #include "vlforge/models/decoder_model.hpp"
 #include "vlforge/safetensors.hpp"
+#include "vlforge/models/module_parameters.hpp"
 
 namespace vlforge::models {
 
@@ -108,15 +109,9 @@ std::unique_ptr<KVCache> DecoderLanguageModel::new_cache(int64_t batch, int64_t 
   return std::make_unique<DecoderCache>(batch, capacity, lm_->config().num_layers);
 }
 
-std::vector<NamedTensor> DecoderLanguageModel::named_parameters() {
-  std::vector<NamedTensor> out;
-  for (const auto& item : lm_->named_parameters(/*recurse=*/true)) out.emplace_back(item.key(), item.value());
-  return out;
-}
+std::vector<NamedTensor> DecoderLanguageModel::named_parameters() { return models::named_parameters_of(*lm_); }
 
-void DecoderLanguageModel::set_requires_grad(bool requires_grad) {
-  for (auto& p : lm_->parameters()) p.requires_grad_(requires_grad);
-}
+void DecoderLanguageModel::set_requires_grad(bool requires_grad) { models::set_requires_grad_of(*lm_, requires_grad); }
 
 void DecoderLanguageModel::set_training(bool training) { lm_->train(training); }
 

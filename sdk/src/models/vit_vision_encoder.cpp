@@ -4,6 +4,7 @@
 
 #include "vlforge/error.hpp"
 #include "vlforge/safetensors.hpp"
+#include "vlforge/models/module_parameters.hpp"
 
 namespace fs = std::filesystem;
 
@@ -160,15 +161,9 @@ at::Tensor VitVisionEncoder::text_embeds(const at::Tensor& input_ids, const at::
   return towers_.text_projection ? towers_.text_projection->forward(pooled) : pooled;
 }
 
-std::vector<NamedTensor> VitVisionEncoder::named_parameters() {
-  std::vector<NamedTensor> out;
-  for (const auto& item : model_->named_parameters()) out.emplace_back(item.key(), item.value());
-  return out;
-}
+std::vector<NamedTensor> VitVisionEncoder::named_parameters() { return models::named_parameters_of(*model_); }
 
-void VitVisionEncoder::set_requires_grad(bool requires_grad) {
-  for (at::Tensor& p : model_->parameters()) p.set_requires_grad(requires_grad);
-}
+void VitVisionEncoder::set_requires_grad(bool requires_grad) { models::set_requires_grad_of(*model_, requires_grad); }
 
 void VitVisionEncoder::set_training(bool training) { model_->train(training); }
 
