@@ -8,11 +8,13 @@ packages=(
   libtorch-dev libgloo-dev libopenblas0-pthread
   libboost-dev
   libtomlplusplus-dev
-  libopencv-dev
+  libopencv-dev libwebp-dev libstb-dev
+  libarchive-dev
   libsentencepiece-dev sentencepiece
   libicu-dev
   libgtest-dev
   nlohmann-json3-dev libcli11-dev libspdlog-dev
+  python3-pil python3-numpy
 )
 
 missing=()

@@ -180,7 +180,7 @@ void FilterStage::run(Context& ctx) {
     const ShardScores scores = load_shard_scores(*shard_tables[s]);
     std::unique_ptr<SampleReader> reader = data->open(shard);
     read_records(*reader, shard, scores, scores_stage, records);
-    report.add_skipped(reader->skipped());
+    report.add_skipped(count_by_reason(reader->skipped()));
 
     verdicts.assign(records.size(), Verdict{});
     selector->select(records, verdicts);

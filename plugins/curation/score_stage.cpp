@@ -59,7 +59,7 @@ ScoreStats score_shard(const ScoringJob& job, const std::string& shard, Progress
     if (batch.size() >= job.batch_size) flush();
   }
   flush();
-  stats.skipped = reader->skipped();
+  stats.skipped = count_by_reason(reader->skipped());
   // Statistics first: a table on disk means the shard is done, so its statistics must exist too.
   write_shard_stats(shard_stats_path(table_path), stats);
   table.commit();

@@ -1,9 +1,11 @@
-// Plugin `selectors`: selector/threshold, selector/dedup, selector/union, selector/intersection.
+// Plugin `selectors`: selector/threshold, selector/uid-list, selector/dedup, selector/union,
+// selector/intersection.
 #include <memory>
 
 #include "combined_selector.hpp"
 #include "dedup_selector.hpp"
 #include "threshold_selector.hpp"
+#include "uid_list_selector.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/plugin.hpp"
 
@@ -18,6 +20,17 @@ Schema<ThresholdConfig> threshold_schema() {
       .required();
   s.field("min", &ThresholdConfig::min, "smallest score kept (inclusive)");
   s.field("max", &ThresholdConfig::max, "largest score kept (inclusive); the default 1e308 means no upper bound");
+  return s;
+}
+
+Schema<UidListConfig> uid_list_schema() {
+  Schema<UidListConfig> s(
+      "Keeps the samples whose uid is in a DataComp / DFN uid list: a .npy of sorted pairs of uint64 "
+      "(np.dtype(\"u8,u8\"), the first and last 16 hex digits of each 32-digit uid), memory-mapped and "
+      "searched by bisection. Dropped samples get the reason \"uid not in FILE\"; with keep = false the "
+      "list is a block list instead.");
+  s.field("path", &UidListConfig::path, "the .npy uid list").required();
+  s.field("keep", &UidListConfig::keep, "true: keep the listed uids; false: drop them");
   return s;
 }
 
@@ -45,6 +58,12 @@ std::vector<std::shared_ptr<Selector>> create_children(const CombinedConfig& cfg
 void register_components(Registrar& r) {
   r.add<Selector>("threshold", threshold_schema(), [](const ThresholdConfig& cfg, Context&) {
     return std::make_unique<ThresholdSelector>(cfg);
+  });
+  r.add<Selector>("uid-list", uid_list_schema(), [](const UidListConfig& cfg, Context& ctx) {
+    auto selector = std::make_unique<UidListSelector>(cfg);
+    ctx.log().info("uid list ", cfg.path.string(), ": ", selector->size(), " uids",
+                   selector->list_was_sorted() ? "" : " (not sorted on disk: sorted a copy in memory)");
+    return selector;
   });
   r.add<Selector>("dedup", dedup_schema(), [](const DedupConfig& cfg, Context&) {
     return std::make_unique<DedupSelector>(cfg);

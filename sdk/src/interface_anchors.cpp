@@ -39,6 +39,15 @@ LanguageModel::~LanguageModel() = default;
 Tokenizer::~Tokenizer() = default;
 ImageCodec::~ImageCodec() = default;
 SampleReader::~SampleReader() = default;
+const std::vector<SkippedRecord>& SampleReader::skipped() const {
+  static const std::vector<SkippedRecord> none;
+  return none;
+}
+std::map<std::string, int64_t> count_by_reason(const std::vector<SkippedRecord>& skipped) {
+  std::map<std::string, int64_t> counts;
+  for (const auto& s : skipped) ++counts[s.reason];
+  return counts;
+}
 Dataset::~Dataset() = default;
 int64_t Dataset::shard_size_hint(const std::string&) const { return -1; }
 Scorer::~Scorer() = default;

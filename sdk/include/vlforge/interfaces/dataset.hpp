@@ -2,8 +2,9 @@
 // synthetic worlds).
 //
 // Shards are the unit of parallelism and of resume: stages split shards over ranks and keep
-// one output per shard. Readers skip bad records (corrupt image, missing caption, ...) and count
-// them by reason instead of failing the run.
+// one output per shard. Readers skip bad records (corrupt image, missing caption, truncated
+// tar, ...) and list each one with its reason instead of failing the run; stages put the list in
+// their reports, so nothing is dropped silently.
 #pragma once
 
 #include <cstdint>
@@ -19,14 +20,24 @@
 
 namespace vlforge {
 
+// A record a reader did not yield, and why.
+struct SkippedRecord {
+  std::string key;     // the record's key within its shard ("" when the damage has no key)
+  std::string reason;  // a short fixed phrase to count by: "corrupt image", "missing .txt", ...
+  std::string detail;  // what exactly was wrong, for the report: "1x1 pixels (minimum 10)"
+};
+
 class VLFORGE_API SampleReader {
  public:
   virtual ~SampleReader();
   // Fills `out` with the next good sample; false at the end of the shard.
   virtual bool next(Sample& out) = 0;
-  // Records skipped so far, by reason ("corrupt image", "missing .txt", ...).
-  virtual std::map<std::string, int64_t> skipped() const { return {}; }
+  // Records skipped so far, in stream order.
+  virtual const std::vector<SkippedRecord>& skipped() const;
 };
+
+// Skips counted by reason.
+VLFORGE_API std::map<std::string, int64_t> count_by_reason(const std::vector<SkippedRecord>& skipped);
 
 class VLFORGE_API Dataset : public Component {
  public:
