@@ -8,7 +8,7 @@ packages=(
   libtorch-dev libgloo-dev libopenblas0-pthread
   libboost-dev
   libtomlplusplus-dev
-  libopencv-dev libwebp-dev libstb-dev
+  libopencv-dev libwebp-dev libpng-dev libstb-dev
   libarchive-dev
   libsentencepiece-dev sentencepiece
   libicu-dev

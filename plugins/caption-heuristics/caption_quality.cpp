@@ -4,7 +4,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "utf8_validation.hpp"
+#include "vlforge/utf8.hpp"
 
 namespace vlforge::caption_heuristics {
 

@@ -1,7 +1,8 @@
-// Plugin `curation`: stage/score and stage/filter, the data-curation steps of a recipe.
+// Plugin `curation`: stage/ingest, stage/score and stage/filter, the data-curation steps of a recipe.
 #include <memory>
 
 #include "filter_stage.hpp"
+#include "ingest_stage.hpp"
 #include "score_stage.hpp"
 #include "vlforge/plugin.hpp"
 
@@ -9,6 +10,9 @@ namespace vlforge::curation {
 namespace {
 
 void register_components(Registrar& r) {
+  r.add<Stage>("ingest", ingest_stage_schema(), [](const IngestStageConfig& cfg, Context&) {
+    return std::make_unique<IngestStage>(cfg);
+  });
   r.add<Stage>("score", score_stage_schema(), [](const ScoreStageConfig& cfg, Context&) {
     return std::make_unique<ScoreStage>(cfg);
   });

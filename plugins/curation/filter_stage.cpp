@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/hash.hpp"
+#include "vlforge/webdataset.hpp"
 
 namespace vlforge::curation {
 
@@ -62,10 +65,13 @@ struct ShardScores {
   std::vector<Column> columns;
 };
 
-// The shard's samples as selection records, in stream order, with every score column.
+// The shard's samples as selection records, in stream order, with every score column. The
+// samples themselves are kept only when they will be written out.
 void read_records(SampleReader& reader, const std::string& shard, const ShardScores& scores,
-                  const std::string& scores_stage, std::vector<SelectionRecord>& records) {
+                  const std::string& scores_stage, std::vector<SelectionRecord>& records,
+                  std::vector<Sample>* samples) {
   records.clear();
+  if (samples) samples->clear();
   std::vector<const std::vector<double>*> rows(scores.tables.size());
   for (Sample sample; reader.next(sample); sample = Sample{}) {
     SelectionRecord r;
@@ -82,7 +88,30 @@ void read_records(SampleReader& reader, const std::string& shard, const ShardSco
     }
     for (const auto& c : scores.columns) r.scores.emplace_back(c.name, (*rows[c.table])[c.index]);
     records.push_back(std::move(r));
+    if (samples) samples->push_back(std::move(sample));
   }
+}
+
+// A kept sample as it goes into the output shards: keys from different source shards may
+// collide, so it gets a fresh one, and its json says where it came from.
+Sample resharded(Sample sample, const std::string& shard, int64_t index) {
+  auto meta = nlohmann::ordered_json::parse(sample.json.empty() ? "{}" : sample.json, nullptr, false);
+  if (!meta.is_object()) meta = nlohmann::ordered_json::object();
+  meta["uid"] = sample.uid;
+  meta["source_shard"] = shard;
+  meta["source_key"] = sample.key;
+  sample.json = meta.dump();
+  char key[24];
+  std::snprintf(key, sizeof key, "%09lld", static_cast<long long>(index));
+  sample.key = key;
+  return sample;
+}
+
+// One line of skipped.tsv: tabs and line breaks inside a field would break the columns.
+std::string tsv_field(std::string text) {
+  for (char& c : text)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return text;
 }
 
 std::string join(const std::vector<std::string>& names) {
@@ -109,11 +138,16 @@ Schema<FilterStageConfig> filter_stage_schema() {
   Schema<FilterStageConfig> s(
       "Keeps the samples that `selector` keeps, given the score tables of the stage/score named by `scores` "
       "(every scores/<shard>.<score>.tsv there). Reads `data` again, in the order of that stage's shards.txt, "
-      "for each sample's source shard and image content hash. Writes kept.tsv (uid, source shard; one line per "
-      "kept sample, in stream order), report.json and report.txt.");
+      "for each sample's source shard and image content hash. Writes the kept samples as new WebDataset shards "
+      "(shards/00000000.tar, ..., listed in shards.txt), kept.tsv (uid, source shard; one line per kept sample, in "
+      "stream order), report.json, report.txt and skipped.tsv (every record the dataset reader skipped, with its "
+      "reason).");
   s.field("scores", &FilterStageConfig::scores, "the earlier stage/score whose tables to read").required();
   s.field("data", &FilterStageConfig::data, "the dataset that stage scored").kind("dataset").required();
   s.field("selector", &FilterStageConfig::selector, "decides which samples to keep").kind("selector").required();
+  s.field("write_shards", &FilterStageConfig::write_shards,
+          "write the kept samples as new shards; false writes only kept.tsv and the report");
+  s.field("samples_per_shard", &FilterStageConfig::samples_per_shard, "samples per output shard").min(1);
   return s;
 }
 
@@ -172,33 +206,60 @@ void FilterStage::run(Context& ctx) {
   Progress bar = ctx.progress("filter", total, "samples");
   FilterReport report;
   AtomicFile kept(ctx.work_dir() / "kept.tsv");
+  AtomicFile skipped(ctx.work_dir() / "skipped.tsv");
+  skipped.stream() << "shard\tkey\treason\tdetail\n";
+  // A rerun starts the output over: selectors are stateful, so the pass is never resumed midway.
+  const fs::path out_dir = ctx.work_dir() / "shards";
+  fs::remove_all(out_dir);
+  std::optional<ShardedWebDatasetWriter> writer;
+  if (cfg_.write_shards) writer.emplace(out_dir, cfg_.samples_per_shard);
   std::vector<SelectionRecord> records;
+  std::vector<Sample> samples;
   std::vector<Verdict> verdicts;
 
   for (size_t s = 0; s < shards.size(); ++s) {
     const std::string& shard = shards[s];
     const ShardScores scores = load_shard_scores(*shard_tables[s]);
     std::unique_ptr<SampleReader> reader = data->open(shard);
-    read_records(*reader, shard, scores, scores_stage, records);
-    report.add_skipped(count_by_reason(reader->skipped()));
+    read_records(*reader, shard, scores, scores_stage, records, writer ? &samples : nullptr);
+    report.begin_shard(shard);
+    report.add_skipped(reader->skipped());
+    for (const SkippedRecord& r : reader->skipped())
+      skipped.stream() << tsv_field(shard) << '\t' << tsv_field(r.key) << '\t' << tsv_field(r.reason) << '\t'
+                       << tsv_field(r.detail) << '\n';
 
     verdicts.assign(records.size(), Verdict{});
     selector->select(records, verdicts);
-    report.begin_shard(shard);
     for (size_t i = 0; i < records.size(); ++i) {
       report.add(verdicts[i]);
-      if (verdicts[i].keep) kept.stream() << records[i].uid << '\t' << shard << '\n';
+      if (!verdicts[i].keep) continue;
+      kept.stream() << records[i].uid << '\t' << shard << '\n';
+      if (writer) writer->write(resharded(std::move(samples[i]), shard, writer->samples()));
     }
     bar.advance(static_cast<int64_t>(records.size()));
   }
   bar.finish();
 
+  std::vector<std::string> written;
+  if (writer) {
+    writer->close();
+    std::string list;
+    for (const auto& path : writer->shards()) {
+      written.push_back(path.filename().string());
+      list += path.string() + "\n";
+    }
+    write_file_atomically(ctx.work_dir() / "shards.txt", list);
+    report.set_output(written, cfg_.samples_per_shard);
+  }
   kept.commit();
+  skipped.commit();
   const std::string selector_use = cfg_.selector.use();
   write_file_atomically(ctx.work_dir() / "report.json", report.json(scores_stage, selector_use));
   write_file_atomically(ctx.work_dir() / "report.txt", report.text(scores_stage, selector_use));
   ctx.log().info("kept ", report.kept(), " of ", report.total(), " samples (",
-                 std::round(report.kept_percent() * 100) / 100, "%)");
+                 std::round(report.kept_percent() * 100) / 100, "%)",
+                 report.skipped() > 0 ? ", skipped " + std::to_string(report.skipped()) + " bad records" : "",
+                 writer ? ", in " + std::to_string(written.size()) + " shard(s)" : "");
 }
 
 }  // namespace vlforge::curation

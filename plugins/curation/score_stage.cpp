@@ -138,7 +138,11 @@ void ScoreStage::run(Context& ctx) {
   }
   Progress bar = ctx.progress("score", total, "samples");
   int64_t scored = 0;
-  for (const auto& shard : todo) scored += score_shard(job, shard, bar).samples;
+  for (const auto& shard : todo) {
+    const int64_t n = score_shard(job, shard, bar).samples;
+    scored += n;
+    ctx.log().info("scored shard ", shard, ": ", n, " samples");
+  }
   bar.finish();
   if (!todo.empty())
     ctx.log().info("scored ", scored, " samples of ", todo.size(), " shard(s) with ", cfg_.scorer.use(), " in ",

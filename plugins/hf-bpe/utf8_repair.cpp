@@ -4,21 +4,6 @@
 
 namespace vlforge::hf_bpe {
 
-bool is_valid_utf8(std::string_view bytes) {
-  const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-  const auto n = static_cast<int32_t>(bytes.size());
-  for (int32_t i = 0; i < n;) {
-    if (s[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    UChar32 c = 0;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 std::string repair_utf8(std::string_view bytes) {
   if (is_valid_utf8(bytes)) return std::string(bytes);
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";

@@ -6,9 +6,10 @@
 #include <string>
 #include <string_view>
 
+#include "vlforge/utf8.hpp"
+
 namespace vlforge::hf_bpe {
 
-bool is_valid_utf8(std::string_view bytes);
 std::string repair_utf8(std::string_view bytes);
 
 }  // namespace vlforge::hf_bpe

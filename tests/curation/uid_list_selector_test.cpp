@@ -13,6 +13,7 @@
 
 #include "component_factory.hpp"
 #include "error_text.hpp"
+#include "npy_uid_file.hpp"
 #include "process.hpp"
 #include "test_paths.hpp"
 #include "vlforge/interfaces/selector.hpp"
@@ -27,31 +28,6 @@ std::string random_uid(std::mt19937_64& rng) {
   std::string uid(32, '0');
   for (char& c : uid) c = hex[rng() % 16];
   return uid;
-}
-
-uint64_t half(const std::string& uid, size_t at) { return std::stoull(uid.substr(at, 16), nullptr, 16); }
-
-// NumPy's .npy v1.0: magic, version, little-endian header length, a dict padded with spaces to
-// a 64-byte boundary and ending in a newline, then the raw data.
-void write_npy(const fs::path& path, std::vector<std::string> uids, const std::string& descr,
-               const std::string& shape, bool sort = true) {
-  std::vector<std::pair<uint64_t, uint64_t>> pairs;
-  for (const auto& u : uids) pairs.emplace_back(half(u, 0), half(u, 16));
-  if (sort) std::sort(pairs.begin(), pairs.end());
-  std::string header = "{'descr': " + descr + ", 'fortran_order': False, 'shape': " + shape + ", }";
-  const size_t unpadded = 10 + header.size() + 1;
-  header.append((64 - unpadded % 64) % 64, ' ');
-  header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  out.write("\x93NUMPY\x01\x00", 8);
-  const uint16_t len = static_cast<uint16_t>(header.size());
-  out.put(static_cast<char>(len & 0xff));
-  out.put(static_cast<char>(len >> 8));
-  out << header;
-  for (const auto& [a, b] : pairs) {
-    out.write(reinterpret_cast<const char*>(&a), 8);
-    out.write(reinterpret_cast<const char*>(&b), 8);
-  }
 }
 
 std::vector<SelectionRecord> records_of(const std::vector<std::string>& uids) {
@@ -99,19 +75,19 @@ class UidListTest : public ::testing::Test {
 
 TEST_F(UidListTest, StructuredPairsSelectExactlyTheListedUids) {
   const fs::path npy = dir_ / "dfn_subset.npy";
-  write_npy(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
+  write_npy_uids(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
   expect_selects_listed(npy);
 }
 
 TEST_F(UidListTest, TwoColumnUint64ArraySelectsTheSame) {
   const fs::path npy = dir_ / "pairs.npy";
-  write_npy(npy, listed_, "'<u8'", "(" + std::to_string(listed_.size()) + ", 2)");
+  write_npy_uids(npy, listed_, "'<u8'", "(" + std::to_string(listed_.size()) + ", 2)");
   expect_selects_listed(npy);
 }
 
 TEST_F(UidListTest, UnsortedFileIsSortedInMemory) {
   const fs::path npy = dir_ / "unsorted.npy";
-  write_npy(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)", false);
+  write_npy_uids(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)", false);
   expect_selects_listed(npy);
 }
 
@@ -137,7 +113,7 @@ TEST_F(UidListTest, FileWrittenByNumpyAsDatacompDoes) {
 
 TEST_F(UidListTest, KeepFalseMakesABlockList) {
   const fs::path npy = dir_ / "block.npy";
-  write_npy(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
+  write_npy_uids(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
   ComponentMaker maker;
   auto selector = maker.make<Selector>("use = \"selector/uid-list\"\npath = \"" + npy.string() + "\"\nkeep = false");
   const auto verdicts = select(*selector, records_of({listed_[0], all_[1], "not-a-uid"}));
@@ -149,7 +125,7 @@ TEST_F(UidListTest, KeepFalseMakesABlockList) {
 
 TEST_F(UidListTest, UidsThatAreNot32HexDigitsAreDroppedWithTheirReason) {
   const fs::path npy = dir_ / "list.npy";
-  write_npy(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
+  write_npy_uids(npy, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size()) + ",)");
   ComponentMaker maker;
   auto selector = maker.make<Selector>("use = \"selector/uid-list\"\npath = \"" + npy.string() + "\"");
   std::string upper = listed_[0];
@@ -166,11 +142,11 @@ TEST_F(UidListTest, BadFilesAreRefusedWithTheirPath) {
     return error_of([&] { maker.make<Selector>("use = \"selector/uid-list\"\npath = \"" + p.string() + "\""); });
   };
   const fs::path wrong_dtype = dir_ / "float.npy";
-  write_npy(wrong_dtype, listed_, "'<f8'", "(" + std::to_string(listed_.size()) + ",)");
+  write_npy_uids(wrong_dtype, listed_, "'<f8'", "(" + std::to_string(listed_.size()) + ",)");
   EXPECT_NE(make(wrong_dtype).find("float.npy: dtype '<f8'"), std::string::npos) << make(wrong_dtype);
 
   const fs::path short_data = dir_ / "short.npy";
-  write_npy(short_data, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size() + 5) + ",)");
+  write_npy_uids(short_data, listed_, "[('f0', '<u8'), ('f1', '<u8')]", "(" + std::to_string(listed_.size() + 5) + ",)");
   EXPECT_NE(make(short_data).find("truncated"), std::string::npos) << make(short_data);
 
   write_text(dir_ / "text.npy", "uid,score\n0123456789abcdef,0.5\n");

@@ -122,7 +122,7 @@ TEST(RecipeCheck, ValidRecipePrintsTheResolvedPlan) {
   EXPECT_NE(r.output.find("stage 1 a              stage/probe"), std::string::npos) << r.output;
   // Defaults are filled in and the component reference is resolved to its table.
   EXPECT_NE(r.output.find("{units = 3, delay_ms = 0, log = \"\", mode = \"fast\", ratio = 0.5, scorer = {use = "
-                          "\"scorer/constant\", value = 2.0}}"),
+                          "\"scorer/constant\", value = 2.0, delay_ms = 0, batch_size = 64}}"),
             std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(dir / "run"));

@@ -1,5 +1,6 @@
 // Test plugin `probe`: a stage that records each unit of work it does, for the runner's skip and
-// resume tests, and a constant scorer, for the recipe validation tests.
+// resume tests, and a constant scorer, for the recipe validation tests and (slowed down) the
+// score stage's kill-and-resume test.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -45,18 +46,22 @@ class ProbeStage final : public vlforge::Stage {
 
 struct ConstantConfig {
   double value = 1.0;
+  int64_t delay_ms = 0;
+  int64_t batch_size = 64;
 };
 
 class ConstantScorer final : public vlforge::Scorer {
  public:
-  explicit ConstantScorer(double v) : value_(v) {}
+  explicit ConstantScorer(ConstantConfig cfg) : cfg_(cfg) {}
   std::string score_name() const override { return "constant"; }
+  int64_t batch_size() const override { return cfg_.batch_size; }
   std::vector<vlforge::ScoreRow> score(std::span<const vlforge::Sample> batch) override {
-    return std::vector<vlforge::ScoreRow>(batch.size(), vlforge::ScoreRow{value_, {}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(cfg_.delay_ms));
+    return std::vector<vlforge::ScoreRow>(batch.size(), vlforge::ScoreRow{cfg_.value, {}});
   }
 
  private:
-  double value_;
+  ConstantConfig cfg_;
 };
 
 void register_probe(vlforge::Registrar& r) {
@@ -73,8 +78,10 @@ void register_probe(vlforge::Registrar& r) {
 
   vlforge::Schema<ConstantConfig> constant("Scores every sample with `value`.");
   constant.field("value", &ConstantConfig::value, "the score").required();
+  constant.field("delay_ms", &ConstantConfig::delay_ms, "sleep per batch").range(0, 60000);
+  constant.field("batch_size", &ConstantConfig::batch_size, "samples per batch").range(1, 100000);
   r.add<vlforge::Scorer>("constant", std::move(constant), [](const ConstantConfig& c, vlforge::Context&) {
-    return std::make_unique<ConstantScorer>(c.value);
+    return std::make_unique<ConstantScorer>(c);
   });
 }
 

@@ -1,8 +1,8 @@
-#include "utf8_validation.hpp"
+#include "vlforge/utf8.hpp"
 
 #include <cstdint>
 
-namespace vlforge::caption_heuristics {
+namespace vlforge {
 
 bool is_valid_utf8(std::string_view bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -39,4 +39,4 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
-}  // namespace vlforge::caption_heuristics
+}  // namespace vlforge
