@@ -42,10 +42,7 @@ ClipScoreScorer::ClipScoreScorer(const ClipScoreConfig& cfg, Context& ctx) : cfg
   resize_ = resize_mode(cfg_.resize);
 
   encoder_->set_training(false);
-  // The run's device; the dtype stays what the encoder's own `dtype` chose.
-  const std::vector<NamedTensor> parameters = encoder_->named_parameters();
-  if (!parameters.empty() && ctx.device() != "cpu")
-    encoder_->to(at::Device(ctx.device()), parameters.front().second.scalar_type());
+  encoder_->to_device(ctx.device());
 }
 
 ClipScoreScorer::~ClipScoreScorer() {

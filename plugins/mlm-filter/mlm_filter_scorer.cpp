@@ -23,13 +23,6 @@ ResizeMode resize_mode(const std::string& name) {
   throw Error("scorer/mlm-filter", "unknown resize '" + name + "' (stretch or pad_square)");
 }
 
-// The run's device; the dtype stays what the component's own `dtype` chose.
-void move_to_device(Trainable& component, const std::string& device) {
-  if (device == "cpu") return;
-  const std::vector<NamedTensor> parameters = component.named_parameters();
-  if (!parameters.empty()) component.to(at::Device(device), parameters.front().second.scalar_type());
-}
-
 }  // namespace
 
 MlmFilterScorer::MlmFilterScorer(const MlmFilterConfig& cfg, Context& ctx)
@@ -51,7 +44,7 @@ MlmFilterScorer::MlmFilterScorer(const MlmFilterConfig& cfg, Context& ctx)
   model_ = std::make_unique<MultimodalModel>(vision, projector, lm, options);
   for (Trainable* component : std::initializer_list<Trainable*>{vision.get(), projector.get(), lm.get()}) {
     component->set_training(false);
-    move_to_device(*component, ctx.device());
+    component->to_device(ctx.device());
   }
 
   answer_prefix_ = tokenizer_->encode(cfg_.answer_prefix);

@@ -13,6 +13,7 @@
 #include "decode_precheck.hpp"
 #include "image_header.hpp"
 #include "vlforge/error.hpp"
+#include "vlforge/image_pixels.hpp"
 
 namespace vlforge::opencv_codec {
 namespace {
@@ -21,14 +22,10 @@ const std::string kWhere = "image_codec/opencv";
 
 // The [H, W, 3] uint8 CPU tensor the interface takes, made contiguous for a cv::Mat view.
 at::Tensor rgb_input(const at::Tensor& rgb) {
-  if (!rgb.defined() || rgb.dim() != 3 || rgb.size(2) != 3 || rgb.scalar_type() != at::kByte || !rgb.device().is_cpu())
-    throw Error(kWhere, "expected an [H, W, 3] uint8 RGB tensor on the CPU, got " +
-                            (rgb.defined() ? c10::str(rgb.sizes(), " ", rgb.scalar_type(), " on ", rgb.device())
-                                           : std::string("an undefined tensor")));
-  if (rgb.size(0) == 0 || rgb.size(1) == 0) throw Error(kWhere, "the image is empty (" + c10::str(rgb.sizes()) + ")");
+  const at::Tensor checked = checked_rgb(rgb, kWhere);
   if (rgb.size(0) > INT_MAX || rgb.size(1) > INT_MAX)
     throw Error(kWhere, "the image is larger than OpenCV's int sizes (" + c10::str(rgb.sizes()) + ")");
-  return rgb.contiguous();
+  return checked;
 }
 
 cv::Mat mat_view(const at::Tensor& rgb) {

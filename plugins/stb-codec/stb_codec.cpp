@@ -17,6 +17,7 @@
 #include "decode_precheck.hpp"
 #include "image_header.hpp"
 #include "vlforge/error.hpp"
+#include "vlforge/image_pixels.hpp"
 
 namespace vlforge::stb_codec {
 namespace {
@@ -25,14 +26,10 @@ const std::string kWhere = "image_codec/stb";
 
 // The [H, W, 3] uint8 CPU tensor the interface takes, contiguous, with rows that fit stb's ints.
 at::Tensor rgb_input(const at::Tensor& rgb) {
-  if (!rgb.defined() || rgb.dim() != 3 || rgb.size(2) != 3 || rgb.scalar_type() != at::kByte || !rgb.device().is_cpu())
-    throw Error(kWhere, "expected an [H, W, 3] uint8 RGB tensor on the CPU, got " +
-                            (rgb.defined() ? c10::str(rgb.sizes(), " ", rgb.scalar_type(), " on ", rgb.device())
-                                           : std::string("an undefined tensor")));
-  if (rgb.size(0) == 0 || rgb.size(1) == 0) throw Error(kWhere, "the image is empty (" + c10::str(rgb.sizes()) + ")");
+  const at::Tensor checked = checked_rgb(rgb, kWhere);
   if (rgb.size(0) > INT_MAX || rgb.size(1) * 3 > INT_MAX)
     throw Error(kWhere, "the image is larger than stb's int sizes (" + c10::str(rgb.sizes()) + ")");
-  return rgb.contiguous();
+  return checked;
 }
 
 void require_side(int64_t value, const char* what) {

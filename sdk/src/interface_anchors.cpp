@@ -23,6 +23,13 @@ namespace vlforge {
 Component::~Component() = default;
 Registrar::~Registrar() = default;
 Trainable::~Trainable() = default;
+void Trainable::to_device(const std::string& device) {
+  const std::vector<NamedTensor> parameters = named_parameters();
+  if (parameters.empty()) return;
+  const at::Tensor& first = parameters.front().second;
+  const at::Device target(device);
+  if (first.device() != target) to(target, first.scalar_type());
+}
 RankSync::~RankSync() = default;
 
 VisionEncoder::~VisionEncoder() = default;

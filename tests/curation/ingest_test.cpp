@@ -27,7 +27,7 @@ std::string file_bytes(const fs::path& p) { return text_of(read_bytes(p)); }
 class Ingest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fresh_dir("ingest");
+    dir_ = fresh_dir(std::string("ingest/") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     images_ = kSourceDir / "tests" / "data" / "images";
   }
 

@@ -48,7 +48,7 @@ class UidListTest : public ::testing::Test {
     std::mt19937_64 rng(11);
     for (int i = 0; i < 2000; ++i) all_.push_back(random_uid(rng));
     for (size_t i = 0; i < all_.size(); i += 3) listed_.push_back(all_[i]);
-    dir_ = fresh_dir("uid_list");
+    dir_ = fresh_dir(std::string("uid_list/") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   }
 
   // Keeps exactly the listed uids; the others get the reason naming the file.

@@ -11,12 +11,14 @@
 
 #include "component_factory.hpp"
 #include "qwen_tokenizer.hpp"
+#include "byte_level_alphabet.hpp"
 #include "test_paths.hpp"
 #include "vlforge/error.hpp"
 
 namespace fs = std::filesystem;
 using vlforge::ChatMessage;
 using vlforge::Tokenizer;
+using vlforge::test::byte_level_alphabet;
 using vlforge::test::ComponentMaker;
 using vlforge::test::qwen_tokenizer;
 using vlforge::test::qwen_tokenizer_dir;
@@ -50,19 +52,6 @@ std::string creation_error(const fs::path& file, const std::string& extra = "") 
     return e.what();
   }
   return "";
-}
-
-// GPT-2's byte-level alphabet, written out independently of the plugin.
-std::array<std::string, 256> byte_level_alphabet() {
-  std::array<std::string, 256> out;
-  int next = 256;
-  for (int b = 0; b < 256; ++b) {
-    const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-    const int cp = printable ? b : next++;
-    if (cp < 0x80) out[b] = std::string(1, static_cast<char>(cp));
-    else out[b] = {static_cast<char>(0xC0 | (cp >> 6)), static_cast<char>(0x80 | (cp & 0x3F))};
-  }
-  return out;
 }
 
 // A small GPT-2-style tokenizer.json: the 256 bytes, merges written as "a b" strings (the format

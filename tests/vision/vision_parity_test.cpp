@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "component_factory.hpp"
+#include "contrastive_checkpoint.hpp"
 #include "test_paths.hpp"
 #include "vlforge/interfaces/vision_encoder.hpp"
 #include "vlforge/json_config.hpp"
@@ -54,40 +55,6 @@ std::string case_name(const testing::TestParamInfo<TowerCase>& info) {
   for (char& ch : name)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return name;
-}
-
-// The fixture keeps each family's towers as two models (FAMILY/vision, FAMILY/text), while a
-// Hugging Face SiglipModel / CLIPModel folder holds both, its big checkpoints sharded. This joins
-// them that way: a composite config.json and an index over the two weight files (symlinked). A
-// CLIPModel also maps both towers into a shared space: its projections get random weights here,
-// in a third shard (the fixture has none to compare; the tests check them against a matmul).
-fs::path composite_folder(const fs::path& family_dir, const std::string& model_type) {
-  const fs::path dir = fresh_dir("vision_parity/" + family_dir.filename().string() + "-composite");
-  nlohmann::json config = {{"model_type", model_type}};
-  nlohmann::json weight_map = nlohmann::json::object();
-  for (const std::string tower : {"vision", "text"}) {
-    config[tower + "_config"] = nlohmann::json::parse(read_text(family_dir / tower / "config.json"));
-    const std::string shard = tower + ".safetensors";
-    fs::create_symlink(family_dir / tower / "model.safetensors", dir / shard);
-    const auto file = SafetensorsFile::open(dir / shard);
-    for (const SafetensorsEntry& e : file->entries()) weight_map[e.name] = shard;
-  }
-  if (model_type == "clip") {
-    const int64_t projection = 32;
-    config["projection_dim"] = projection;
-    torch::manual_seed(0);
-    std::vector<NamedTensor> projections;
-    for (const std::string tower : {"vision", "text"}) {
-      const int64_t hidden = config[tower + "_config"]["hidden_size"].get<int64_t>();
-      const std::string name = (tower == "vision" ? "visual" : "text") + std::string("_projection.weight");
-      projections.emplace_back(name, torch::randn({projection, hidden}) * 0.1);
-      weight_map[name] = "projection.safetensors";
-    }
-    save_safetensors(dir / "projection.safetensors", projections);
-  }
-  write_text(dir / "config.json", config.dump(2));
-  write_text(dir / "model.safetensors.index.json", nlohmann::json{{"weight_map", weight_map}}.dump(2));
-  return dir;
 }
 
 // The contrastive embedding of a pooled output: times the composite's projection when it has one.
@@ -155,7 +122,7 @@ TEST_P(TowerParity, MatchesTransformers) {
   torch::NoGradGuard no_grad;
 
   // A text tower lives in a composite model folder; a vision tower also loads from its own.
-  const fs::path checkpoint = text ? composite_folder(model.parent_path(), plugin) : model;
+  const fs::path checkpoint = text ? contrastive_checkpoint(plugin, fresh_dir("vision_parity/" + plugin + "-composite/" + ::testing::UnitTest::GetInstance()->current_test_info()->name())) : model;
   const auto encoder = make_encoder(plugin, checkpoint, text);
   ASSERT_NE(encoder, nullptr);
 
@@ -191,7 +158,7 @@ TEST_P(TowerParity, MatchesTransformers) {
   EXPECT_LE(max_abs_diff(encoder->image_embeds(pixels), pooled, {}), tolerance);
   // From the composite folder, without its text tower: the same tower (text weights stay on
   // disk), and a CLIPModel's image embedding is the projected pooled output.
-  const fs::path composite = composite_folder(model.parent_path(), plugin);
+  const fs::path composite = contrastive_checkpoint(plugin, fresh_dir("vision_parity/" + plugin + "-composite/" + ::testing::UnitTest::GetInstance()->current_test_info()->name()));
   const at::Tensor want = embedding_of(pooled, composite, "visual_projection.weight");
   EXPECT_LE(max_abs_diff(make_encoder(plugin, composite, false)->image_embeds(pixels), want, {}), tolerance);
   // forward() at every select_layer: that hidden state without class tokens (CLIP drops one).

@@ -9,12 +9,17 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "vlforge/export.hpp"
 #include "vlforge/interfaces/image_codec.hpp"
 #include "vlforge/interfaces/vision_encoder.hpp"
 
 namespace vlforge {
+
+// `rgb` made contiguous, after checking it is what codecs take: [H, W, 3] uint8 on the CPU, H and
+// W > 0. Throws vlforge::Error naming `where` otherwise.
+VLFORGE_API at::Tensor checked_rgb(const at::Tensor& rgb, std::string_view where);
 
 // [H, W, 3] uint8 RGB -> [3, H, W] float32, (x / 255 - mean[c]) / std[c].
 VLFORGE_API at::Tensor normalize_image(const at::Tensor& rgb, const ImagePreprocess& preprocess);

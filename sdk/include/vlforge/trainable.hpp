@@ -22,6 +22,10 @@ class VLFORGE_API Trainable {
   virtual void set_requires_grad(bool requires_grad) = 0;
   virtual void set_training(bool training) = 0;
   virtual void to(const at::Device& device, at::ScalarType dtype) = 0;
+
+  // Moves to `device` ("cpu", "cuda:0"), keeping the dtype the component was built with: what a
+  // stage does with components it only runs (scorers, evaluators).
+  void to_device(const std::string& device);
 };
 
 }  // namespace vlforge

@@ -42,6 +42,16 @@ at::Tensor center_crop(const at::Tensor& rgb, int64_t side) {
 
 }  // namespace
 
+at::Tensor checked_rgb(const at::Tensor& rgb, std::string_view where) {
+  if (!rgb.defined() || rgb.dim() != 3 || rgb.size(2) != 3 || rgb.scalar_type() != at::kByte || !rgb.device().is_cpu())
+    throw Error(std::string(where), "expected an [H, W, 3] uint8 RGB tensor on the CPU, got " +
+                                        (rgb.defined() ? c10::str(rgb.sizes(), " ", rgb.scalar_type(), " on ", rgb.device())
+                                                       : std::string("an undefined tensor")));
+  if (rgb.size(0) == 0 || rgb.size(1) == 0)
+    throw Error(std::string(where), "the image is empty (" + c10::str(rgb.sizes()) + ")");
+  return rgb.contiguous();
+}
+
 at::Tensor normalize_image(const at::Tensor& rgb, const ImagePreprocess& preprocess) {
   require_rgb(rgb);
   for (size_t c = 0; c < 3; ++c)
