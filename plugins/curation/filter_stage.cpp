@@ -14,6 +14,8 @@
 #include "atomic_file.hpp"
 #include "filter_report.hpp"
 #include "score_table.hpp"
+#include "size_hint_total.hpp"
+#include "skipped_table.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/hash.hpp"
@@ -107,13 +109,6 @@ Sample resharded(Sample sample, const std::string& shard, int64_t index) {
   return sample;
 }
 
-// One line of skipped.tsv: tabs and line breaks inside a field would break the columns.
-std::string tsv_field(std::string text) {
-  for (char& c : text)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return text;
-}
-
 std::string join(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -194,20 +189,11 @@ void FilterStage::run(Context& ctx) {
                                                    " (score the data with a scorer that writes '" + name + "')");
   }
 
-  int64_t total = 0;
-  for (const auto& shard : shards) {
-    const int64_t hint = data->shard_size_hint(shard);
-    if (hint < 0) {
-      total = 0;
-      break;
-    }
-    total += hint;
-  }
-  Progress bar = ctx.progress("filter", total, "samples");
+  Progress bar = ctx.progress("filter", size_hint_total(*data, shards), "samples");
   FilterReport report;
   AtomicFile kept(ctx.work_dir() / "kept.tsv");
   AtomicFile skipped(ctx.work_dir() / "skipped.tsv");
-  skipped.stream() << "shard\tkey\treason\tdetail\n";
+  write_skipped_header(skipped.stream());
   // A rerun starts the output over: selectors are stateful, so the pass is never resumed midway.
   const fs::path out_dir = ctx.work_dir() / "shards";
   fs::remove_all(out_dir);
@@ -224,9 +210,7 @@ void FilterStage::run(Context& ctx) {
     read_records(*reader, shard, scores, scores_stage, records, writer ? &samples : nullptr);
     report.begin_shard(shard);
     report.add_skipped(reader->skipped());
-    for (const SkippedRecord& r : reader->skipped())
-      skipped.stream() << tsv_field(shard) << '\t' << tsv_field(r.key) << '\t' << tsv_field(r.reason) << '\t'
-                       << tsv_field(r.detail) << '\n';
+    for (const SkippedRecord& r : reader->skipped()) write_skipped_row(skipped.stream(), shard, r);
 
     verdicts.assign(records.size(), Verdict{});
     selector->select(records, verdicts);

@@ -10,6 +10,7 @@
 
 #include "atomic_file.hpp"
 #include "ingest_source.hpp"
+#include "skipped_table.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/image_check.hpp"
@@ -25,7 +26,7 @@ namespace {
 
 struct ShardResult {
   int64_t written = 0;
-  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> skipped;  // key, (reason, detail)
+  std::vector<SkippedRecord> skipped;
 };
 
 std::string shard_name(size_t index) {
@@ -75,7 +76,7 @@ class ShardIngester {
       Sample sample;
       std::string reason, detail;
       if (!prepare(item, sample, reason, detail)) {
-        result.skipped.push_back({item.key, {reason, detail}});
+        result.skipped.push_back({item.key, reason, detail});
         continue;
       }
       char key[24];
@@ -151,7 +152,7 @@ class ShardIngester {
 // after any number of interruptions.
 void write_shard_result(const fs::path& path, const ShardResult& r) {
   nlohmann::json j{{"written", r.written}, {"skipped", nlohmann::json::array()}};
-  for (const auto& [key, why] : r.skipped) j["skipped"].push_back({key, why.first, why.second});
+  for (const SkippedRecord& s : r.skipped) j["skipped"].push_back({s.key, s.reason, s.detail});
   write_file_atomically(path, j.dump());
 }
 
@@ -162,28 +163,24 @@ ShardResult read_shard_result(const fs::path& path) {
     throw Error(path.string(), "unreadable shard result (delete the shard and its .result.json to redo it)");
   ShardResult r;
   r.written = j["written"].get<int64_t>();
-  for (const auto& s : j["skipped"]) r.skipped.push_back({s[0], {s[1], s[2]}});
+  for (const auto& s : j["skipped"]) r.skipped.push_back({s[0], s[1], s[2]});
   return r;
-}
-
-std::string tsv_field(std::string text) {
-  for (char& c : text)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return text;
 }
 
 void write_report(Context& ctx, const fs::path& out_dir, size_t shard_count, int64_t inputs) {
   std::map<std::string, int64_t> by_reason;
   int64_t written = 0;
-  std::string list, skipped = "shard\tkey\treason\tdetail\n";
+  std::string list;
+  std::ostringstream skipped;
+  write_skipped_header(skipped);
   for (size_t s = 0; s < shard_count; ++s) {
     const fs::path tar = out_dir / shard_name(s);
     const ShardResult r = read_shard_result(fs::path(tar).concat(".result.json"));
     written += r.written;
     list += tar.string() + "\n";
-    for (const auto& [key, why] : r.skipped) {
-      ++by_reason[why.first];
-      skipped += shard_name(s) + "\t" + tsv_field(key) + "\t" + tsv_field(why.first) + "\t" + tsv_field(why.second) + "\n";
+    for (const SkippedRecord& record : r.skipped) {
+      ++by_reason[record.reason];
+      write_skipped_row(skipped, shard_name(s), record);
     }
   }
   nlohmann::ordered_json j{{"inputs", inputs}, {"written", written}, {"shards", shard_count}};
@@ -191,7 +188,7 @@ void write_report(Context& ctx, const fs::path& out_dir, size_t shard_count, int
   j["skipped_by_reason"] = by_reason;
   j["skipped_list"] = "skipped.tsv";
   write_file_atomically(ctx.work_dir() / "shards.txt", list);
-  write_file_atomically(ctx.work_dir() / "skipped.tsv", skipped);
+  write_file_atomically(ctx.work_dir() / "skipped.tsv", skipped.str());
   write_file_atomically(ctx.work_dir() / "ingest_report.json", j.dump(2) + "\n");
   ctx.log().info("ingested ", written, " of ", inputs, " entries into ", shard_count, " shard(s)",
                  inputs > written ? "; skipped " + std::to_string(inputs - written) + " (see skipped.tsv)" : "");

@@ -7,6 +7,7 @@
 #include "atomic_file.hpp"
 #include "score_summary.hpp"
 #include "score_table.hpp"
+#include "size_hint_total.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 
@@ -127,16 +128,7 @@ void ScoreStage::run(Context& ctx) {
   if (ctx.resuming() || todo.size() < mine)
     ctx.log().info("resuming: ", mine - todo.size(), " of ", mine, " shard(s) already scored, ", todo.size(), " to go");
 
-  int64_t total = 0;
-  for (const auto& shard : todo) {
-    const int64_t hint = data->shard_size_hint(shard);
-    if (hint < 0) {
-      total = 0;  // unknown: the bar shows count and rate only
-      break;
-    }
-    total += hint;
-  }
-  Progress bar = ctx.progress("score", total, "samples");
+  Progress bar = ctx.progress("score", size_hint_total(*data, todo), "samples");
   int64_t scored = 0;
   for (const auto& shard : todo) {
     const int64_t n = score_shard(job, shard, bar).samples;
