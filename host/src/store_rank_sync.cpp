@@ -38,6 +38,7 @@ StoreRankSync::StoreRankSync(const ProcessPlace& place, std::chrono::seconds tim
   opts.waitWorkers = true;
   opts.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(timeout);
   const std::string host = env_or_throw("MASTER_ADDR");
+  address_ = host + ":" + std::to_string(opts.port);
   try {
     store_ = std::make_shared<c10d::TCPStore>(host, opts);
   } catch (const std::exception& e) {

@@ -26,12 +26,15 @@ class StoreRankSync final : public RankSync {
   int world_size() const override { return place_.world_size; }
   void barrier(std::string_view name) override;
   std::vector<std::string> all_gather(std::string_view name, const std::string& value) override;
+  std::string store_address() const override { return address_; }
+  std::chrono::milliseconds timeout() const override { return timeout_; }
 
  private:
   std::string next_key(std::string_view name);
 
   ProcessPlace place_;
   std::chrono::seconds timeout_;
+  std::string address_;
   std::shared_ptr<c10d::Store> store_;
   int64_t generation_ = 0;
 };

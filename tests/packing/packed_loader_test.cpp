@@ -1,5 +1,6 @@
 // The packed-data loader on small hand-built shards with real images: the documented tensors, the
-// deal to ranks, the (seed, epoch) order, and resuming from a saved position exactly.
+// split over ranks (independent of their number), the (seed, epoch) order, and resuming from a
+// saved position exactly, also on another number of ranks.
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
@@ -154,7 +155,7 @@ TEST(PackedDataLoader, BatchHasTheDocumentedTensors) {
   const std::vector<uint8_t> jpg = test::test_image("rgb.jpg");
   EXPECT_TRUE(at::equal(px[0], image_pixels(*codec(), jpg, preprocess(), ResizeMode::stretch)));
   EXPECT_FALSE(loader.next(b));
-  EXPECT_EQ(loader.position(), R"({"batches":1,"epoch":0})");
+  EXPECT_EQ(loader.position(), R"({"epoch":0,"microbatches":1})");
 
   PackedLoaderOptions shared = options({shard}, 1);
   shared.isolate_documents = false;
@@ -206,11 +207,28 @@ TEST(PackedDataLoader, RanksSeeDisjointSequencesAndEqualBatchCounts) {
     EXPECT_EQ(a.size(), seen[0].size()) << "a rank saw a sequence twice";
     EXPECT_EQ(b.size(), seen[1].size()) << "a rank saw a sequence twice";
     for (int64_t k : a) EXPECT_EQ(b.count(k), 0U) << "epoch " << epoch << ": both ranks saw " << k;
-    // A rank reads whole shards: every key of a rank comes from shards dealt to it alone.
-    std::set<int64_t> shards_a, shards_b;
-    for (int64_t k : a) shards_a.insert(k / 100);
-    for (int64_t k : b) shards_b.insert(k / 100);
-    for (int64_t s : shards_a) EXPECT_EQ(shards_b.count(s), 0U);
+  }
+}
+
+// The global batch is the same on any number of ranks: rank r of 2 takes global micro-batches
+// r, r + 2, ... of the one-rank order, so 2 ranks together see what 1 rank sees.
+TEST(PackedDataLoader, RanksSplitTheOneRankOrder) {
+  const fs::path dir = test::fresh_dir("packed_loader_split");
+  const auto shards = write_shards(dir, {5, 6, 7, 3});
+  PackedDataLoader single(options(shards, 2), codec());
+  single.set_epoch(1);
+  const auto all = drain(single);
+  ASSERT_EQ(all.size(), 10U);  // 21 sequences, 2 per micro-batch
+  for (int rank : {0, 1}) {
+    PackedLoaderOptions o = options(shards, 2);
+    o.rank = rank;
+    o.world_size = 2;
+    PackedDataLoader loader(o, codec());
+    loader.set_epoch(1);
+    const auto mine = drain(loader);
+    ASSERT_EQ(mine.size(), 5U);
+    for (size_t k = 0; k < mine.size(); ++k)
+      expect_same_batch(mine[k], all[2 * k + static_cast<size_t>(rank)], "rank " + std::to_string(rank));
   }
 }
 
@@ -258,7 +276,7 @@ TEST(PackedDataLoader, RestoredLoaderYieldsExactlyTheRemainingBatches) {
         }
         saved = interrupted.position();
       }  // destroyed with batches prepared ahead still queued
-      EXPECT_EQ(saved, "{\"batches\":" + std::to_string(cut) + ",\"epoch\":1}");
+      EXPECT_EQ(saved, "{\"epoch\":1,\"microbatches\":" + std::to_string(2 * cut) + "}");
       PackedDataLoader resumed(o, codec());
       resumed.restore(saved);
       const auto rest = drain(resumed);
@@ -275,8 +293,8 @@ TEST(PackedDataLoader, RefusesBadPositionsAndMismatchedShards) {
   PackedDataLoader loader(options(shards, 1), codec());
   EXPECT_THROW(loader.restore("not json"), Error);
   EXPECT_THROW(loader.restore(R"({"epoch": 0})"), Error);
-  EXPECT_THROW(loader.restore(R"({"epoch": 0, "batches": 4})"), Error);
-  EXPECT_THROW(loader.restore(R"({"epoch": -1, "batches": 0})"), Error);
+  EXPECT_THROW(loader.restore(R"({"epoch": 0, "microbatches": 4})"), Error);
+  EXPECT_THROW(loader.restore(R"({"epoch": -1, "microbatches": 0})"), Error);
 
   PackedShardMeta other = meta();
   other.image_tokens = 5;
@@ -285,7 +303,8 @@ TEST(PackedDataLoader, RefusesBadPositionsAndMismatchedShards) {
   EXPECT_THROW(PackedDataLoader(options({shards[0], dir / "other.vlpack"}, 1), codec()), Error);
   PackedLoaderOptions two = options(shards, 1);
   two.world_size = 2;
-  EXPECT_THROW(PackedDataLoader(two, codec()), Error);  // one shard cannot feed two ranks
+  PackedDataLoader half(two, codec());
+  EXPECT_THROW(half.restore(R"({"epoch": 0, "microbatches": 1})"), Error);  // 1 cannot split over 2 ranks
 }
 
 TEST(PackedDataLoader, AWorkersErrorReachesNext) {
@@ -306,7 +325,7 @@ TEST(PackedDataLoader, AWorkersErrorReachesNext) {
     EXPECT_NE(std::string(e.what()).find(shard.string()), std::string::npos) << e.what();
   }
   EXPECT_THROW(loader.next(b), Error);
-  EXPECT_EQ(loader.position(), R"({"batches":0,"epoch":0})");
+  EXPECT_EQ(loader.position(), R"({"epoch":0,"microbatches":0})");
 }
 
 }  // namespace

@@ -185,8 +185,10 @@ TEST(MultimodalModel, FrozenEncoderGetsNoGradient) {
   MultimodalModel model = make_model(parts);  // Open-Qwen2VL pre-training: encoder frozen
   std::vector<std::string> trained;
   for (const auto& [name, tensor] : model.named_parameters()) trained.push_back(name);
-  EXPECT_EQ(trained, (std::vector<std::string>{"projector.fc1.weight", "projector.fc1.bias", "projector.fc2.weight",
-                                               "projector.fc2.bias", "model.embed_tokens.weight", "lm_head.weight"}));
+  EXPECT_EQ(trained, (std::vector<std::string>{
+                         "multi_modal_projector.projector.fc1.weight", "multi_modal_projector.projector.fc1.bias",
+                         "multi_modal_projector.projector.fc2.weight", "multi_modal_projector.projector.fc2.bias",
+                         "language_model.model.embed_tokens.weight", "language_model.lm_head.weight"}));
   const at::Tensor ids = two_rows();
   model.loss(input_of(ids, torch::rand({3, 3, 64, 64})), make_labels(ids, kImage)).sum.backward();
   for (const auto& [name, p] : parts.vision->named_parameters()) EXPECT_FALSE(p.grad().defined()) << name;

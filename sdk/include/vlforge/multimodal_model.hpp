@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vlforge/export.hpp"
@@ -30,6 +31,12 @@
 #include "vlforge/interfaces/vision_encoder.hpp"
 
 namespace vlforge {
+
+// Parameter names of a multimodal model: each component's Hugging Face names under the prefix
+// transformers' LLaVA models use for it.
+inline constexpr std::string_view kVisionPrefix = "vision_tower.";
+inline constexpr std::string_view kProjectorPrefix = "multi_modal_projector.";
+inline constexpr std::string_view kLanguageModelPrefix = "language_model.";
 
 // Labels that carry no loss.
 inline constexpr int64_t kIgnoreIndex = -100;
@@ -93,7 +100,8 @@ class VLFORGE_API MultimodalModel final : public LossModel {
 
   // LossModel, for trainers. A TrainBatch holds "input_ids", "labels" and optionally
   // "pixel_values", "attention_mask", "position_ids", "document_ids".
-  std::vector<NamedTensor> named_parameters() override;  // of the trained components only
+  std::vector<NamedTensor> named_parameters() override;  // of the trained components only, prefixed
+  std::vector<NamedTensor> all_named_parameters();       // of every component, prefixed
   at::Tensor loss_sum(const TrainBatch& batch) override;
   // Per component: 2 x parameters x tokens through it, times 1 (forward) + 1 when gradients flow
   // back through it + 1 when its weights train; plus the LM's attention, 4 x layers x heads x

@@ -1,13 +1,14 @@
 // The packed-data loader: reads packed shards (packed_shard.hpp) as training micro-batches, the
 // BatchStream a trainer consumes.
 //
-// Order is a function of (seed, epoch) only: the shards are shuffled and dealt to ranks round
-// robin, each rank shuffles the sequences of its shards, and every rank yields the same number of
-// micro-batches (the smallest share; the rest of a larger share waits for the next epoch's
-// shuffle), so data-parallel ranks stay in step. Background threads read sequences and decode,
-// resize and normalise their images ahead of the trainer. position() is the epoch and the number
-// of micro-batches taken; restore() continues exactly there, so a resumed run sees the batches an
-// uninterrupted one would have.
+// Order is a function of (seed, epoch) only, never of the number of ranks: every sequence of
+// every shard is shuffled into one global order, cut into micro-batches of sequences_per_batch
+// rows, and global micro-batch g goes to rank g % world_size. So a global batch holds the same
+// sequences on 1 rank or on 8, and a run resumes on another number of ranks; every rank yields
+// the same number of micro-batches (the remainder waits for the next epoch's shuffle). Background
+// threads read sequences and decode, resize and normalise their images ahead of the trainer.
+// position() is the epoch and the number of global micro-batches taken; restore() continues
+// exactly there, so a resumed run sees the batches an uninterrupted one would have.
 //
 // A micro-batch (TrainBatch::tensors), B = sequences_per_batch rows of meta.context tokens:
 //   input_ids      [B, T] int64, placeholders expanded to image_tokens each, padded with pad_token_id
@@ -53,11 +54,10 @@ class VLFORGE_API PackedDataLoader final : public BatchStream {
   PackedDataLoader(PackedLoaderOptions options, std::shared_ptr<const ImageCodec> codec);
   ~PackedDataLoader() override;
 
-  // Starts epoch `epoch` from its first micro-batch.
-  void set_epoch(int64_t epoch);
+  void set_epoch(int64_t epoch) override;
   bool next(TrainBatch& out) override;
   int64_t size_hint() const override;  // micro-batches per rank per epoch
-  std::string position() const override;  // {"epoch": E, "batches": N}
+  std::string position() const override;  // {"epoch": E, "microbatches": G}, G over all ranks
   void restore(std::string_view position) override;
 
  private:

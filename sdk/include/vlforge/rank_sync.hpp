@@ -6,6 +6,7 @@
 // In a single-process run Context uses a trivial implementation, so stages call it freely.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,11 @@ class VLFORGE_API RankSync {
   // `name` says what is waited for, in timeout messages.
   virtual void barrier(std::string_view name) = 0;
   virtual std::vector<std::string> all_gather(std::string_view name, const std::string& value) = 0;
+  // "host:port" of the run's rendezvous store (a c10d TCPStore), for components that open their
+  // own connections to it (the trainer's process group); empty in a single process.
+  virtual std::string store_address() const { return {}; }
+  // How long a rank waits for the others before it fails.
+  virtual std::chrono::milliseconds timeout() const { return std::chrono::minutes(30); }
 };
 
 // The trivial RankSync of a single process.

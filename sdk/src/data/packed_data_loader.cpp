@@ -45,7 +45,7 @@ class OrderRng {
   uint64_t state_;
 };
 
-constexpr uint64_t kShardStream = 0;  // the shard shuffle every rank shares; rank r uses r + 1
+constexpr uint64_t kOrderStream = 0;  // the one global order every rank computes
 
 struct SequenceRef {
   size_t shard = 0;
@@ -100,25 +100,21 @@ struct PackedDataLoader::Impl {
 };
 
 void PackedDataLoader::Impl::plan(int64_t new_epoch) {
-  const auto world = static_cast<size_t>(options.world_size);
-  const auto rank = static_cast<size_t>(options.rank);
-  const int64_t per_batch = options.sequences_per_batch;
-  std::vector<size_t> shards(readers.size());
-  for (size_t s = 0; s < shards.size(); ++s) shards[s] = s;
-  OrderRng(options.seed, static_cast<uint64_t>(new_epoch), kShardStream).shuffle(shards);
+  const auto world = static_cast<int64_t>(options.world_size);
+  const int64_t rows = options.sequences_per_batch;
+  std::vector<SequenceRef> global;
+  for (size_t s = 0; s < readers.size(); ++s)
+    for (int64_t i = 0; i < readers[s]->size(); ++i) global.push_back({s, i});
+  OrderRng(options.seed, static_cast<uint64_t>(new_epoch), kOrderStream).shuffle(global);
 
-  // Every rank deals the same shuffled shards, so each knows every share and the smallest one.
-  std::vector<int64_t> share(world, 0);
+  // Global micro-batch g is rows [g * B, (g + 1) * B) of the order and belongs to rank g % world.
+  batches = static_cast<int64_t>(global.size()) / rows / world;
   order.clear();
-  for (size_t k = 0; k < shards.size(); ++k) {
-    const PackedShardReader& reader = *readers[shards[k]];
-    share[k % world] += reader.size();
-    if (k % world == rank)
-      for (int64_t i = 0; i < reader.size(); ++i) order.push_back({shards[k], i});
+  order.reserve(static_cast<size_t>(batches * rows));
+  for (int64_t k = 0; k < batches; ++k) {
+    const int64_t g = k * world + options.rank;
+    for (int64_t r = 0; r < rows; ++r) order.push_back(global[static_cast<size_t>(g * rows + r)]);
   }
-  OrderRng(options.seed, static_cast<uint64_t>(new_epoch), rank + 1).shuffle(order);
-  batches = *std::min_element(share.begin(), share.end()) / per_batch;
-  order.resize(static_cast<size_t>(batches * per_batch));
   epoch = new_epoch;
 }
 
@@ -216,6 +212,7 @@ TrainBatch PackedDataLoader::Impl::build(int64_t batch) const {
       }
     }
     out.tokens += static_cast<int64_t>(t);
+    out.image_tokens += static_cast<int64_t>(seq.images.size()) * meta.image_tokens;
     for (size_t k = 0; k < seq.images.size(); ++k) {
       const std::vector<uint8_t>& bytes = seq.images[k].bytes;
       try {
@@ -248,9 +245,6 @@ PackedDataLoader::PackedDataLoader(PackedLoaderOptions options, std::shared_ptr<
   if (o.world_size < 1 || o.rank < 0 || o.rank >= o.world_size)
     throw Error(kWhere, "rank " + std::to_string(o.rank) + " of world size " + std::to_string(o.world_size) +
                             " (expected 0 <= rank < world size)");
-  if (o.shards.size() < static_cast<size_t>(o.world_size))
-    throw Error(kWhere, std::to_string(o.shards.size()) + " shards cannot be dealt to " +
-                            std::to_string(o.world_size) + " ranks (every rank needs at least one)");
   if (o.sequences_per_batch < 1 || o.workers < 1 || o.prefetch < 1)
     throw Error(kWhere, "sequences_per_batch " + std::to_string(o.sequences_per_batch) + ", workers " +
                             std::to_string(o.workers) + ", prefetch " + std::to_string(o.prefetch) +
@@ -306,7 +300,7 @@ int64_t PackedDataLoader::size_hint() const { return impl_->batches; }
 
 std::string PackedDataLoader::position() const {
   std::lock_guard lock(impl_->mutex);
-  return nlohmann::json{{"epoch", impl_->epoch}, {"batches", impl_->taken}}.dump();
+  return nlohmann::json{{"epoch", impl_->epoch}, {"microbatches", impl_->taken * impl_->options.world_size}}.dump();
 }
 
 void PackedDataLoader::restore(std::string_view position) {
@@ -318,12 +312,18 @@ void PackedDataLoader::restore(std::string_view position) {
   }
   const auto field = [&](const char* key) {
     if (!json.is_object() || !json.contains(key) || !json[key].is_number_integer() || json[key].get<int64_t>() < 0)
-      throw Error(kWhere, "position '" + std::string(position) + "' (expected {\"epoch\": E, \"batches\": N}, both >= 0)");
+      throw Error(kWhere, "position '" + std::string(position) +
+                              "' (expected {\"epoch\": E, \"microbatches\": G}, both >= 0)");
     return json[key].get<int64_t>();
   };
   const int64_t epoch = field("epoch");
-  const int64_t batches = field("batches");
-  impl_->start(epoch, batches);
+  const int64_t global = field("microbatches");
+  const int64_t world = impl_->options.world_size;
+  if (global % world != 0)
+    throw Error(kWhere, "position '" + std::string(position) + "': " + std::to_string(global) +
+                            " micro-batches taken cannot be split evenly over " + std::to_string(world) +
+                            " ranks (resume on a number of ranks that divides it)");
+  impl_->start(epoch, global / world);
 }
 
 }  // namespace vlforge

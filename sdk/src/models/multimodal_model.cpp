@@ -151,13 +151,24 @@ GenerationOutput MultimodalModel::generate(const MultimodalInput& prompt, const 
 
 std::vector<NamedTensor> MultimodalModel::named_parameters() {
   std::vector<NamedTensor> out;
-  auto add = [&](Trainable& component, bool trained) {
+  auto add = [&](Trainable& component, std::string_view prefix, bool trained) {
     if (!trained) return;
-    for (auto& named : component.named_parameters()) out.push_back(std::move(named));
+    for (auto& [name, tensor] : component.named_parameters()) out.emplace_back(std::string(prefix) + name, tensor);
   };
-  add(*vision_, options_.train_vision);
-  add(*projector_, options_.train_projector);
-  add(*lm_, options_.train_language_model);
+  add(*vision_, kVisionPrefix, options_.train_vision);
+  add(*projector_, kProjectorPrefix, options_.train_projector);
+  add(*lm_, kLanguageModelPrefix, options_.train_language_model);
+  return out;
+}
+
+std::vector<NamedTensor> MultimodalModel::all_named_parameters() {
+  std::vector<NamedTensor> out;
+  auto add = [&](Trainable& component, std::string_view prefix) {
+    for (auto& [name, tensor] : component.named_parameters()) out.emplace_back(std::string(prefix) + name, tensor);
+  };
+  add(*vision_, kVisionPrefix);
+  add(*projector_, kProjectorPrefix);
+  add(*lm_, kLanguageModelPrefix);
   return out;
 }
 

@@ -23,8 +23,9 @@ namespace vlforge {
 
 struct TrainBatch {
   std::unordered_map<std::string, at::Tensor> tensors;  // input_ids, labels, pixel_values, ...
-  int64_t loss_tokens = 0;  // tokens that carry loss (for averaging over micro-batches)
-  int64_t tokens = 0;       // all tokens, padding excluded (throughput)
+  int64_t loss_tokens = 0;   // tokens that carry loss (for averaging over micro-batches)
+  int64_t tokens = 0;        // all tokens, padding excluded (throughput)
+  int64_t image_tokens = 0;  // of `tokens`, those an image fills
 };
 
 class VLFORGE_API LossModel {
@@ -45,9 +46,18 @@ class VLFORGE_API BatchStream {
   virtual bool next(TrainBatch& out) = 0;
   // Micro-batches per rank in one epoch, or -1 if unknown.
   virtual int64_t size_hint() const { return -1; }
+  // Starts epoch `epoch` (a new order) from its first micro-batch.
+  virtual void set_epoch(int64_t epoch) = 0;
   // Opaque position (JSON text) that restore() takes back.
   virtual std::string position() const = 0;
   virtual void restore(std::string_view position) = 0;
+};
+
+// How the stage asks the trainer to consume the stream.
+struct TrainPlan {
+  std::string name;              // what is trained, for logs and metrics ("pretrain")
+  int64_t accumulation = 1;      // micro-batches per rank per optimizer step
+  int64_t samples_per_step = 0;  // rows of a global batch, for logs
 };
 
 struct TrainSummary {
@@ -61,7 +71,9 @@ class VLFORGE_API Trainer : public Component {
   static constexpr std::string_view kind = "trainer";
   ~Trainer() override;
 
-  virtual TrainSummary fit(LossModel& model, BatchStream& data, Context& ctx) = 0;
+  // Trains `model` on `data`: resumes from the last checkpoint in ctx.work_dir() when there is
+  // one, and leaves the model's parameters holding the trained values.
+  virtual TrainSummary fit(LossModel& model, BatchStream& data, const TrainPlan& plan, Context& ctx) = 0;
 };
 
 }  // namespace vlforge
