@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,10 +55,14 @@ int launch_local(const LaunchOptions& options) {
   log.info("starting ", options.nproc, " rank(s), rendezvous on 127.0.0.1:", port);
 
   std::map<pid_t, int> ranks;  // pid -> rank
+  const pid_t launcher = getpid();
   for (int rank = 0; rank < options.nproc; ++rank) {
     const pid_t pid = fork();
     if (pid < 0) throw Error("launch", "fork failed for rank " + std::to_string(rank));
     if (pid == 0) {
+      // A rank does not outlive its launcher (as under torchrun): killing the launch kills the job.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != launcher) _exit(128 + SIGKILL);
       setenv("RANK", std::to_string(rank).c_str(), 1);
       setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
       setenv("WORLD_SIZE", std::to_string(options.nproc).c_str(), 1);
