@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -163,6 +164,40 @@ TEST(ResumedTraining, ATwoRankRunResumesOnOneRank) {
   EXPECT_NE(resumed.output.find("re-sharded"), std::string::npos) << resumed.output;
   expect_same_losses(step_metric(stage / "metrics.jsonl"), step_metric(whole / "metrics.jsonl"), 1e-5);
   expect_same_parameters(stage / "model", whole / "model", 1e-5, 2 * 2e-3 * kLongSteps);
+}
+
+// Two ranks started by hand, as torchrun would: when rank 1 is killed, rank 0 stops within the
+// trainer's timeout with a message that says a rank died, instead of hanging.
+TEST(TwoRankTraining, ARankThatDiesStopsTheOtherWithAClearMessage) {
+  const fs::path dir = fresh_dir("train_rank_dies");
+  const TrainingWorld world = write_training_world(dir, 2, 8);
+  const fs::path recipe = dir / "dies.toml";
+  write_text(recipe, training_recipe(dir / "dies", world,
+                                     "strategy = \"full_shard\", max_steps = 100000, checkpoint_every = 10, "
+                                     "timeout_seconds = 20"));
+  const std::string port = "MASTER_PORT=" + std::to_string(29500 + (::getpid() % 2000));
+  const std::vector<std::string> common{"MASTER_ADDR=127.0.0.1", port, "WORLD_SIZE=2"};
+  auto env = [&](int rank) {
+    auto e = common;
+    e.push_back("RANK=" + std::to_string(rank));
+    e.push_back("LOCAL_RANK=" + std::to_string(rank));
+    return e;
+  };
+  BackgroundProcess rank0({kVlforge, "run", recipe.string()}, dir / "rank0.log", env(0));
+  BackgroundProcess rank1({kVlforge, "run", recipe.string()}, dir / "rank1.log", env(1));
+  const fs::path marker = dir / "dies" / "pretrain" / "checkpoints" / "step-00000010";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(marker) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(fs::exists(marker)) << read_text(dir / "rank0.log");
+  const auto killed = std::chrono::steady_clock::now();
+  rank1.kill_hard();
+  const int code = rank0.wait();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  const std::string log = read_text(dir / "rank0.log");
+  EXPECT_NE(code, 0) << log;
+  EXPECT_LT(seconds, 60.0);
+  EXPECT_NE(log.find("another rank died"), std::string::npos) << log;
 }
 
 }  // namespace
