@@ -1,6 +1,8 @@
-// Plugin `synthetic`: dataset/synthetic, the image-caption world of the quickstart recipe.
+// Plugin `synthetic`: dataset/synthetic, the image-caption world of the quickstart recipe, and
+// stage/synthetic-conversations, question/answer data about the same world for fine-tuning.
 #include <memory>
 
+#include "conversations_stage.hpp"
 #include "synthetic_dataset.hpp"
 #include "vlforge/plugin.hpp"
 
@@ -33,6 +35,9 @@ Schema<WorldConfig> world_schema() {
 void register_components(Registrar& r) {
   r.add<Dataset>("synthetic", world_schema(), [](const WorldConfig& cfg, Context&) {
     return std::make_unique<SyntheticDataset>(cfg);
+  });
+  r.add<Stage>("synthetic-conversations", conversations_stage_schema(), [](const ConversationsStageConfig& cfg, Context&) {
+    return std::make_unique<ConversationsStage>(cfg);
   });
 }
 

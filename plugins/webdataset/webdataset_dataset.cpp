@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "tar_record_count.hpp"
 #include "vlforge/error.hpp"
@@ -20,11 +21,39 @@ ImageCheck image_check(const std::string& name) {
   throw Error(kWhere, "check_images must be \"none\", \"header\" or \"decode\", got '" + name + "'");
 }
 
+// A folder: its .tar files in name order. A .txt file: one shard per line (what stage/filter
+// writes to shards.txt), relative to the list's folder. Anything else: a brace pattern.
+std::vector<std::string> shard_list(const std::string& pattern) {
+  namespace fs = std::filesystem;
+  const fs::path path(pattern);
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(path))
+      if (entry.is_regular_file() && entry.path().extension() == ".tar") out.push_back(entry.path().string());
+    std::sort(out.begin(), out.end());
+    if (out.empty()) throw Error(kWhere, "folder '" + pattern + "' holds no .tar shards");
+    return out;
+  }
+  if (path.extension() == ".txt" && fs::is_regular_file(path, ec)) {
+    std::vector<std::string> out;
+    std::ifstream in(path);
+    for (std::string line; std::getline(in, line);) {
+      if (line.empty()) continue;
+      const fs::path shard(line);
+      out.push_back(shard.is_absolute() ? line : (path.parent_path() / shard).string());
+    }
+    if (out.empty()) throw Error(kWhere, "shard list '" + pattern + "' is empty");
+    return out;
+  }
+  return expand_braces(pattern);
+}
+
 }  // namespace
 
 WebDatasetDataset::WebDatasetDataset(const WebDatasetConfig& cfg, Context& ctx) : pattern_(cfg.shards) {
   if (pattern_.empty()) throw Error(kWhere, "'shards' is empty (a brace pattern such as \"data/{00000..00099}.tar\")");
-  shards_ = expand_braces(pattern_);
+  shards_ = shard_list(pattern_);
   std::vector<std::string> missing;
   for (const auto& shard : shards_) {
     std::error_code ec;

@@ -18,7 +18,9 @@ Schema<WebDatasetConfig> webdataset_schema() {
       "\"duplicate entry\"); none of them stops the run. Tar entry names are never used as paths.");
   s.field("shards", &WebDatasetConfig::shards,
           "tar shards as a brace pattern, e.g. \"data/{00000000..00001279}.tar\" or \"{a,b}/{0..9}.tar\" (Python "
-          "braceexpand rules); relative paths are relative to the current directory; every named file must exist")
+          "braceexpand rules), a folder (its .tar files in name order) or a .txt list of shards, one per line "
+          "(stage/filter's shards.txt); relative paths are relative to the current directory; every named file "
+          "must exist")
       .required();
   s.field("caption", &WebDatasetConfig::caption, "extension of the caption file (UTF-8 text)");
   s.field("image_extensions", &WebDatasetConfig::image_extensions,

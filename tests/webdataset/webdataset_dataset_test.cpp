@@ -323,6 +323,15 @@ TEST(WebDatasetDataset, ShardsComeFromTheBracePatternInOrder) {
   EXPECT_EQ(read_shard(*data, base + "1.tar").samples.size(), 2u);
   EXPECT_EQ(error_of([&] { data->open(base + "9.tar"); }),
             "dataset/webdataset: no shard '" + base + "9.tar' in '" + base + "{2,0,1}.tar'");
+
+  // A folder gives its .tar files in name order; a .txt list its lines, relative to the list.
+  EXPECT_EQ(make_dataset(dir.string())->shards(), (std::vector<std::string>{base + "0.tar", base + "1.tar", base + "2.tar"}));
+  write_text(dir / "list.txt", "shard-1.tar\n\n" + base + "0.tar\n");
+  EXPECT_EQ(make_dataset((dir / "list.txt").string())->shards(), (std::vector<std::string>{base + "1.tar", base + "0.tar"}));
+  write_text(dir / "empty.txt", "");
+  EXPECT_TRUE(contains(error_of([&] { make_dataset((dir / "empty.txt").string()); }), "is empty"));
+  const fs::path bare = fresh_dir("webdataset/dataset_no_tars");
+  EXPECT_TRUE(contains(error_of([&] { make_dataset(bare.string()); }), "holds no .tar shards"));
 }
 
 TEST(WebDatasetDataset, MissingShardsAreErrorsNamingThem) {
