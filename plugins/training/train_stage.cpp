@@ -7,6 +7,7 @@
 
 #include "heldout_loss.hpp"
 #include "vlforge/context.hpp"
+#include "vlforge/conversation_data.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/interfaces/image_codec.hpp"
 #include "vlforge/interfaces/language_model.hpp"
@@ -66,6 +67,55 @@ PackedLoaderOptions loader_options(const TrainStageConfig& cfg, Context& ctx, st
   o.preprocess = vision.preprocess();
   o.workers = static_cast<int>(cfg.workers);
   return o;
+}
+
+// A conversation-index stage of this run or an index folder.
+fs::path conversation_index(Context& ctx, const std::string& source) {
+  const fs::path stage = ctx.stage_dir(source);
+  if (fs::exists(stage / "meta.json")) return stage;
+  if (fs::exists(fs::path(source) / "meta.json")) return source;
+  throw Error("conversations = \"" + source + "\"",
+              "no conversation index there (expected a stage/conversation-index stage of this run or its folder)");
+}
+
+// The training data and what the model must know about it.
+struct TrainingData {
+  std::unique_ptr<BatchStream> stream;
+  int64_t image_token_id = -1;
+  int64_t image_tokens = 0;
+  std::string source;  // for messages
+};
+
+TrainingData packed_data(const TrainStageConfig& cfg, Context& ctx, const VisionEncoder& vision,
+                         const LanguageModel& lm, const std::shared_ptr<const ImageCodec>& codec) {
+  std::vector<fs::path> shards = packed_shards(ctx, cfg.packed, "packed");
+  const PackedShardMeta meta = PackedShardReader(shards.front()).meta();
+  TrainingData d;
+  d.image_token_id = meta.image_token_id;
+  d.image_tokens = meta.image_tokens;
+  d.source = shards.front().string();
+  d.stream = std::make_unique<PackedDataLoader>(loader_options(cfg, ctx, std::move(shards), vision, lm), codec);
+  return d;
+}
+
+TrainingData conversation_data(const TrainStageConfig& cfg, Context& ctx, const VisionEncoder& vision,
+                               const std::shared_ptr<const ImageCodec>& codec) {
+  ConversationLoaderOptions o;
+  o.index = conversation_index(ctx, cfg.conversations);
+  o.rank = ctx.rank();
+  o.world_size = ctx.world_size();
+  o.seed = ctx.seed();
+  o.samples_per_batch = cfg.micro_batch;
+  o.group_by_length = cfg.group_by_length;
+  o.preprocess = vision.preprocess();
+  o.workers = static_cast<int>(cfg.workers);
+  auto loader = std::make_unique<ConversationLoader>(o, codec);
+  TrainingData d;
+  d.image_token_id = loader->meta().image_token_id;
+  d.image_tokens = loader->meta().image_tokens;
+  d.source = o.index.string();
+  d.stream = std::move(loader);
+  return d;
 }
 
 int64_t accumulation(const TrainStageConfig& cfg, const Context& ctx) {
@@ -129,15 +179,14 @@ void TrainStage::run(Context& ctx) {
   const auto trainer = ctx.create<Trainer>(cfg_.trainer);
   const std::shared_ptr<const ImageCodec> codec = ctx.create<ImageCodec>(cfg_.image_codec);
 
-  const std::vector<fs::path> shards = packed_shards(ctx, cfg_.packed, "packed");
-  const PackedShardMeta meta = PackedShardReader(shards.front()).meta();
-  if (cfg_.image_tokens != 0 && cfg_.image_tokens != meta.image_tokens)
+  TrainingData data = cfg_.packed.empty() ? conversation_data(cfg_, ctx, *vision, codec)
+                                           : packed_data(cfg_, ctx, *vision, *lm, codec);
+  if (cfg_.image_tokens != 0 && cfg_.image_tokens != data.image_tokens)
     throw Error("stage '" + ctx.stage() + "'", "image_tokens = " + std::to_string(cfg_.image_tokens) + ", but " +
-                                                   shards.front().string() + " was packed with " +
-                                                   std::to_string(meta.image_tokens));
+                                                   data.source + " was made with " + std::to_string(data.image_tokens));
   MultimodalOptions options;
-  options.image_token_id = meta.image_token_id;
-  options.image_tokens = meta.image_tokens;
+  options.image_token_id = data.image_token_id;
+  options.image_tokens = data.image_tokens;
   options.train_vision = cfg_.train_vision;
   options.train_projector = cfg_.train_projector;
   options.train_language_model = cfg_.train_language_model;
@@ -168,12 +217,11 @@ void TrainStage::run(Context& ctx) {
     }
   }
 
-  PackedDataLoader data(loader_options(cfg_, ctx, shards, *vision, *lm), codec);
   TrainPlan plan;
   plan.name = ctx.stage();
   plan.accumulation = accumulation(cfg_, ctx);
   plan.samples_per_step = cfg_.global_batch;
-  const TrainSummary summary = trainer->fit(model, data, plan, ctx);
+  const TrainSummary summary = trainer->fit(model, *data.stream, plan, ctx);
 
   if (ctx.is_main_rank()) {
     HeldoutLoss after;

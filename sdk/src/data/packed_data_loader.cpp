@@ -11,6 +11,7 @@
 #include <span>
 #include <thread>
 
+#include "order_rng.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/image_pixels.hpp"
 #include "vlforge/multimodal_model.hpp"
@@ -21,29 +22,6 @@ namespace vlforge {
 namespace {
 
 const std::string kWhere = "packed data loader";
-
-// SplitMix64: a fixed generator, so the order depends on (seed, epoch) alone and not on the
-// standard library's distributions, which differ between implementations.
-class OrderRng {
- public:
-  OrderRng(uint64_t seed, uint64_t epoch, uint64_t stream) : state_(seed) {
-    state_ = next() ^ epoch;
-    state_ = next() ^ stream;
-  }
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  template <class T>
-  void shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[next() % i]);
-  }
-
- private:
-  uint64_t state_;
-};
 
 constexpr uint64_t kOrderStream = 0;  // the one global order every rank computes
 
