@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "filter_report.hpp"
 #include "score_table.hpp"
 #include "size_hint_total.hpp"

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "ingest_source.hpp"
 #include "skipped_table.hpp"
 #include "vlforge/context.hpp"

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "score_summary.hpp"
 #include "score_table.hpp"
 #include "size_hint_total.hpp"

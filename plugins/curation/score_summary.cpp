@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::curation {

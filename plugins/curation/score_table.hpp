@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/interfaces/scorer.hpp"
 
 namespace vlforge::curation {

@@ -28,6 +28,7 @@ struct FsdpConfig {
   int64_t keep_last = 2;
   double peak_tflops = 0.0;  // per device, for MFU; 0: the known peak of the device, none on CPU
   int64_t timeout_seconds = 600;
+  bool recompute = false;
 };
 
 inline Schema<FsdpConfig> fsdp_schema() {
@@ -68,6 +69,9 @@ inline Schema<FsdpConfig> fsdp_schema() {
           "peak dense TFLOP/s of one device in the compute precision, for MFU; 0: the device's known peak "
           "(H100/H200 bf16: 989), no MFU on CPU")
       .min(0);
+  s.field("recompute", &FsdpConfig::recompute,
+          "activation recomputation: keep only each transformer block's input and run the block again in "
+          "the backward pass (less memory, about a third more compute)");
   s.field("timeout_seconds", &FsdpConfig::timeout_seconds,
           "a collective that waits longer than this for the other ranks fails the run (a rank died or hangs)")
       .min(1);

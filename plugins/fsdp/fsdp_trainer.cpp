@@ -10,6 +10,7 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "adamw.hpp"
 #include "checkpoint_store.hpp"
@@ -17,8 +18,10 @@
 #include "flat_unit.hpp"
 #include "lr_schedule.hpp"
 #include "stop_signal.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/safetensors.hpp"
+#include "vlforge/tensorboard_writer.hpp"
 
 namespace vlforge::fsdp {
 
@@ -116,6 +119,7 @@ class Training {
   std::unique_ptr<AdamW> optimizer_;
   std::unique_ptr<LrSchedule> schedule_;
   StopSignal stop_;
+  std::unique_ptr<TensorBoardWriter> tensorboard_;  // rank 0
 
   int64_t step_ = 0, epoch_ = 0, tokens_seen_ = 0, total_steps_ = 0, last_saved_ = -1;
   double last_loss_ = 0.0;
@@ -128,6 +132,8 @@ class Training {
 }
 
 void Training::build_units() {
+  if (cfg_.recompute && !model_.set_recompute(true))
+    throw Error("trainer/fsdp", "recompute = true, but a trained component of the model cannot recompute its blocks");
   const std::vector<NamedTensor> params = model_.named_parameters();
   if (params.empty()) throw Error("trainer/fsdp", "the model has no trainable parameters (is everything frozen?)");
   units_.reserve(params.size());
@@ -328,7 +334,7 @@ void Training::report_memory() {
     const nlohmann::json report = {{"strategy", cfg_.strategy},      {"world_size", comm_.world_size()},
                                    {"parameter_bytes", params},      {"gradient_bytes", grads},
                                    {"optimizer_bytes", optimizer},   {"total_bytes", params + grads + optimizer}};
-    std::ofstream(ctx_.work_dir() / "memory.json") << report.dump(2) << "\n";
+    write_file_atomically(ctx_.work_dir() / "memory.json", report.dump(2) + "\n");
   }
 }
 
@@ -349,6 +355,7 @@ void Training::log_step(double loss, double grad_norm, double lr, const StepCoun
   };
   if (peak_flops_ > 0.0) values.emplace_back("mfu", c.flops / seconds / (peak_flops_ * comm_.world_size()));
   ctx_.metrics().write(step_, values);
+  if (tensorboard_) tensorboard_->add_scalars(step_, values);
 }
 
 TrainSummary Training::run() {
@@ -360,7 +367,11 @@ TrainSummary Training::run() {
   schedule_ = std::make_unique<LrSchedule>(cfg_.lr, cfg_.schedule, warmup, total_steps_, cfg_.min_lr_ratio);
   peak_flops_ = (cfg_.peak_tflops > 0.0 ? cfg_.peak_tflops : known_peak_tflops(ctx_.device())) * 1e12;
 
-  if (ctx_.is_main_rank()) store_.remove_incomplete();
+  if (ctx_.is_main_rank()) {
+    store_.remove_incomplete();
+    // One event file per attempt: a resumed run adds its own next to the first one's.
+    tensorboard_ = std::make_unique<TensorBoardWriter>(ctx_.work_dir() / "tensorboard", "." + std::to_string(::getpid()));
+  }
   const std::vector<std::string> found =
       ctx_.sync().all_gather("latest checkpoint", ctx_.is_main_rank() ? store_.latest().value_or("").string() : "");
   if (!found.front().empty())

@@ -7,6 +7,7 @@
 
 #include "caption_document.hpp"
 #include "pack_report.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/interfaces/dataset.hpp"
@@ -27,16 +28,6 @@ std::string window_name(size_t index) {
 }
 
 fs::path counts_path(const fs::path& packed) { return fs::path(packed).concat(".counts.json"); }
-
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temp = fs::path(path).concat(".tmp");
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(temp.string(), "cannot write");
-  }
-  fs::rename(temp, path);
-}
 
 struct Document {
   CaptionDocument doc;
@@ -180,7 +171,7 @@ void PackStage::run(Context& ctx) {
     const fs::path out = out_dir / window_name(w);
     const PackCounts counts = packing.pack(group, out, bar);
     // The counts mark the window done, so they are written after its packed shard is in place.
-    write_atomically(counts_path(out), counts.json().dump());
+    write_file_atomically(counts_path(out), counts.json().dump());
     ctx.log().info("packed ", group.front(), group.size() > 1 ? " and the next " + std::to_string(group.size() - 1) : "",
                    ": ", counts.documents, " documents into ", counts.sequences, " sequences");
   }
@@ -199,10 +190,10 @@ void PackStage::run(Context& ctx) {
     all.merge(PackCounts::from_json(j));
     list += out.string() + "\n";
   }
-  write_atomically(ctx.work_dir() / "packed.txt", list);
-  write_atomically(ctx.work_dir() / "pack_report.json",
+  write_file_atomically(ctx.work_dir() / "packed.txt", list);
+  write_file_atomically(ctx.work_dir() / "pack_report.json",
                    pack_report_json(all, layout.context, cfg_.packer.use(), static_cast<int64_t>(windows)));
-  write_atomically(ctx.work_dir() / "pack_report.txt",
+  write_file_atomically(ctx.work_dir() / "pack_report.txt",
                    pack_report_text(all, layout.context, cfg_.packer.use(), static_cast<int64_t>(windows)));
   ctx.log().info("packed ", all.documents, " documents into ", all.sequences, " sequences (lower bound ",
                  all.lower_bound, "), fill ", 100.0 * static_cast<double>(all.tokens) /

@@ -16,6 +16,7 @@
 #include "shape_renderer.hpp"
 #include "splitmix64.hpp"
 #include "text_only_exchange.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/hash.hpp"
@@ -68,16 +69,6 @@ void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
 }
 
 // Readers never see half a file: it appears under its name only once complete.
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path temp = fs::path(path).concat(".tmp");
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw Error(temp.string(), "cannot write");
-  }
-  fs::rename(temp, path);
-}
-
 uint64_t content_hash(const std::vector<uint8_t>& bytes) {
   return StableHash().add(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size())).value();
 }
@@ -193,8 +184,8 @@ void ConversationsStage::write(Context& ctx) const {
   }
   bar.finish();
 
-  write_atomically(ctx.work_dir() / "train.json", train.dump(1) + "\n");
-  write_atomically(ctx.work_dir() / "eval.jsonl", eval);
+  write_file_atomically(ctx.work_dir() / "train.json", train.dump(1) + "\n");
+  write_file_atomically(ctx.work_dir() / "eval.jsonl", eval);
   ctx.log().info("wrote ", cfg_.samples, " conversations (", text_only, " text-only, ", turns, " turns) and ",
                  cfg_.eval_samples, " eval questions, seed ", seed);
 }

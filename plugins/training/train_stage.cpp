@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "heldout_loss.hpp"
+#include "vlforge/atomic_file.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/conversation_data.hpp"
 #include "vlforge/error.hpp"
@@ -134,7 +135,7 @@ void write_report(const fs::path& file, const TrainSummary& summary, const Heldo
     report["heldout_loss_after"] = after->mean;
     report["heldout_tokens"] = after->tokens;
   }
-  std::ofstream(file) << report.dump(2) << "\n";
+  write_file_atomically(file, report.dump(2) + "\n");
 }
 
 }  // namespace

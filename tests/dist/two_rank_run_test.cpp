@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "process.hpp"
@@ -30,19 +33,26 @@ int free_port() {
   return ntohs(addr.sin_port);
 }
 
+std::vector<double> losses(const fs::path& metrics) {
+  std::vector<double> out;
+  std::ifstream in(metrics);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line).at("loss").get<double>());
+  return out;
+}
+
 }  // namespace
 
 TEST(TwoRanks, SplitTheShardsAndMatchOneProcess) {
   const fs::path dir = fresh_dir("two-ranks-quickstart");
   const std::string recipe = (kSourceDir / "recipes" / "quickstart.toml").string();
-  const auto two = run_command({kVlforge, "launch", "--nproc", "2", "--", "run", recipe, "--set",
-                                "run.dir=" + (dir / "two").string()});
+  const auto two = run_command({kVlforge, "launch", "--nproc", "2", "--", "run", recipe},
+                               {"VLFORGE_RUN_DIR=" + (dir / "two").string()}, kSourceDir);
   ASSERT_EQ(two.exit_code, 0) << two.output;
   // Four shards, two each.
   EXPECT_NE(two.output.find("[rank 1] score: scored 1000 samples of 2 shard(s)"), std::string::npos) << two.output;
   EXPECT_NE(two.output.find("] score: scored 1000 samples of 2 shard(s)"), std::string::npos) << two.output;
 
-  const auto one = run_command({kVlforge, "run", recipe, "--set", "run.dir=" + (dir / "one").string()});
+  const auto one = run_command({kVlforge, "run", recipe}, {"VLFORGE_RUN_DIR=" + (dir / "one").string()}, kSourceDir);
   ASSERT_EQ(one.exit_code, 0) << one.output;
   for (const std::string file : {"score/score_summary.json", "filter/kept.tsv", "filter/report.json",
                                  "score/scores/synthetic-00001.caption_quality.tsv",
@@ -50,6 +60,15 @@ TEST(TwoRanks, SplitTheShardsAndMatchOneProcess) {
     const std::string a = read_text(dir / "one" / file);
     EXPECT_FALSE(a.empty()) << file;
     EXPECT_EQ(a, read_text(dir / "two" / file)) << file;
+  }
+  // Training on two ranks takes the same global batches as on one: the same losses.
+  for (const std::string stage : {"pretrain", "sft"}) {
+    const auto a = losses(dir / "one" / stage / "metrics.jsonl");
+    const auto b = losses(dir / "two" / stage / "metrics.jsonl");
+    ASSERT_FALSE(a.empty()) << stage;
+    ASSERT_EQ(a.size(), b.size()) << stage;
+    for (size_t i = 0; i < a.size(); ++i)
+      EXPECT_NEAR(a[i], b[i], 1e-4 * std::abs(a[i])) << stage << " step " << i + 1;
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
@@ -49,6 +50,35 @@ TEST(TrainStage, PretrainingLowersTheHeldOutCaptionLoss) {
   EXPECT_TRUE(model.contains("multi_modal_projector.projector.fc1.weight"));
   EXPECT_TRUE(model.contains("language_model.model.layers.1.mlp.down_proj.weight"));
   EXPECT_TRUE(fs::is_directory(stage / "checkpoints" / "step-00000040"));
+
+  // The same metrics as TensorBoard events: one file, one event per step (a dozen scalars each).
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(stage / "tensorboard")) {
+    ++files;
+    EXPECT_EQ(entry.path().filename().string().rfind("events.out.tfevents.", 0), 0U);
+    EXPECT_GT(fs::file_size(entry.path()), 40U * 12U * 10U);
+  }
+  EXPECT_EQ(files, 1);
+}
+
+// Recomputing each block in the backward pass runs the same arithmetic again: same losses.
+TEST(TrainStage, ActivationRecomputationGivesTheSameTraining) {
+  const fs::path dir = fresh_dir("train_stage_recompute");
+  const TrainingWorld world = write_training_world(dir, 2, 8);
+  std::map<int64_t, double> losses[2];
+  for (int recompute : {0, 1}) {
+    const fs::path recipe = dir / ("train" + std::to_string(recompute) + ".toml");
+    const fs::path run = dir / ("run" + std::to_string(recompute));
+    write_text(recipe, training_recipe(run, world,
+                                       "strategy = \"full_shard\", max_steps = 8, lr = 2e-3, warmup_steps = 2, "
+                                       "recompute = " + std::string(recompute ? "true" : "false")));
+    const auto r = run_command({kVlforge, "run", recipe.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    losses[recompute] = step_metric(run / "pretrain" / "metrics.jsonl");
+  }
+  ASSERT_EQ(losses[0].size(), 8U);
+  ASSERT_EQ(losses[1].size(), 8U);
+  for (const auto& [step, loss] : losses[0]) EXPECT_NEAR(losses[1].at(step), loss, 1e-6 * loss) << "step " << step;
 }
 
 TEST(TrainStage, ADivergingRunStopsBeforeTheBadUpdateAndKeepsItsCheckpoint) {

@@ -108,6 +108,7 @@ class VLFORGE_API MultimodalModel final : public LossModel {
   // head_dim x T per token and pass (torchtitan's 6N + 12 l h q t when everything trains). The
   // encoder's attention is left out (about a tenth of SigLIP-SO400M's FLOPs at 729 patches).
   double flops(const TrainBatch& batch) const override;
+  bool set_recompute(bool recompute) override;
 
  private:
   std::shared_ptr<VisionEncoder> vision_;

@@ -22,6 +22,9 @@ class VLFORGE_API Trainable {
   virtual void set_requires_grad(bool requires_grad) = 0;
   virtual void set_training(bool training) = 0;
   virtual void to(const at::Device& device, at::ScalarType dtype) = 0;
+  // Activation recomputation: keep only each block's input in the forward pass and run the block
+  // again in the backward pass, trading compute for memory. False when the component cannot.
+  virtual bool set_recompute(bool recompute) { return !recompute; }
 
   // Moves to `device` ("cpu", "cuda:0"), keeping the dtype the component was built with: what a
   // stage does with components it only runs (scorers, evaluators).

@@ -3,15 +3,10 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
-#include <condition_variable>
-#include <exception>
-#include <map>
-#include <mutex>
-#include <nlohmann/json.hpp>
 #include <span>
-#include <thread>
 
 #include "order_rng.hpp"
+#include "prefetched_epochs.hpp"
 #include "vlforge/error.hpp"
 #include "vlforge/image_pixels.hpp"
 #include "vlforge/multimodal_model.hpp"
@@ -28,11 +23,6 @@ constexpr uint64_t kOrderStream = 0;  // the one global order every rank compute
 struct SequenceRef {
   size_t shard = 0;
   int64_t sequence = 0;
-};
-
-struct Slot {
-  TrainBatch batch;
-  std::exception_ptr error;
 };
 
 bool same_meta(const PackedShardMeta& a, const PackedShardMeta& b) {
@@ -52,100 +42,19 @@ struct PackedDataLoader::Impl {
   std::shared_ptr<const ImageCodec> codec;
   std::vector<std::unique_ptr<PackedShardReader>> readers;
   PackedShardMeta meta;
+  std::vector<SequenceRef> global;  // the epoch's order over every shard, B rows per micro-batch
+  std::unique_ptr<PrefetchedEpochs> epochs;
 
-  int64_t epoch = 0;
-  std::vector<SequenceRef> order;  // this rank's sequences for `epoch`, batches * B of them
-  int64_t batches = 0;
-
-  mutable std::mutex mutex;
-  std::condition_variable work_cv;   // workers wait for room ahead of the consumer
-  std::condition_variable ready_cv;  // the consumer waits for its batch
-  int64_t taken = 0;                 // micro-batches next() has returned this epoch
-  int64_t claimed = 0;               // next micro-batch a worker starts on
-  std::map<int64_t, Slot> ready;
-  bool stopping = false;
-  std::vector<std::thread> workers;
-  std::exception_ptr failed;  // a worker's error, rethrown by every next() until the epoch restarts
-
-  void plan(int64_t new_epoch);
-  void start(int64_t new_epoch, int64_t first_batch);
-  void start_workers();
-  void stop_workers();
-  void work();
+  int64_t plan(int64_t epoch);
   TrainBatch build(int64_t batch) const;
-
-  ~Impl() { stop_workers(); }
 };
 
-void PackedDataLoader::Impl::plan(int64_t new_epoch) {
-  const auto world = static_cast<int64_t>(options.world_size);
-  const int64_t rows = options.sequences_per_batch;
-  std::vector<SequenceRef> global;
+int64_t PackedDataLoader::Impl::plan(int64_t epoch) {
+  global.clear();
   for (size_t s = 0; s < readers.size(); ++s)
     for (int64_t i = 0; i < readers[s]->size(); ++i) global.push_back({s, i});
-  OrderRng(options.seed, static_cast<uint64_t>(new_epoch), kOrderStream).shuffle(global);
-
-  // Global micro-batch g is rows [g * B, (g + 1) * B) of the order and belongs to rank g % world.
-  batches = static_cast<int64_t>(global.size()) / rows / world;
-  order.clear();
-  order.reserve(static_cast<size_t>(batches * rows));
-  for (int64_t k = 0; k < batches; ++k) {
-    const int64_t g = k * world + options.rank;
-    for (int64_t r = 0; r < rows; ++r) order.push_back(global[static_cast<size_t>(g * rows + r)]);
-  }
-  epoch = new_epoch;
-}
-
-void PackedDataLoader::Impl::start(int64_t new_epoch, int64_t first_batch) {
-  stop_workers();
-  plan(new_epoch);
-  if (first_batch < 0 || first_batch > batches)
-    throw Error(kWhere, "cannot start epoch " + std::to_string(new_epoch) + " at micro-batch " +
-                            std::to_string(first_batch) + " (it has " + std::to_string(batches) + " on rank " +
-                            std::to_string(options.rank) + ")");
-  taken = first_batch;
-  claimed = first_batch;
-  failed = nullptr;
-}
-
-void PackedDataLoader::Impl::start_workers() {
-  stopping = false;
-  for (int w = 0; w < options.workers; ++w) workers.emplace_back([this] { work(); });
-}
-
-void PackedDataLoader::Impl::stop_workers() {
-  {
-    std::lock_guard lock(mutex);
-    stopping = true;
-  }
-  work_cv.notify_all();
-  for (std::thread& t : workers) t.join();
-  workers.clear();
-  ready.clear();
-}
-
-void PackedDataLoader::Impl::work() {
-  for (;;) {
-    int64_t batch = 0;
-    {
-      std::unique_lock lock(mutex);
-      work_cv.wait(lock, [&] { return stopping || claimed >= batches || claimed < taken + options.prefetch; });
-      if (stopping || claimed >= batches) return;
-      batch = claimed++;
-    }
-    Slot slot;
-    try {
-      slot.batch = build(batch);
-    } catch (...) {
-      // Carried to the consumer: next() rethrows it when it reaches this batch.
-      slot.error = std::current_exception();
-    }
-    {
-      std::lock_guard lock(mutex);
-      ready.emplace(batch, std::move(slot));
-    }
-    ready_cv.notify_all();
-  }
+  OrderRng(options.seed, static_cast<uint64_t>(epoch), kOrderStream).shuffle(global);
+  return static_cast<int64_t>(global.size()) / options.sequences_per_batch;
 }
 
 TrainBatch PackedDataLoader::Impl::build(int64_t batch) const {
@@ -161,7 +70,7 @@ TrainBatch PackedDataLoader::Impl::build(int64_t batch) const {
   TrainBatch out;
 
   for (int64_t r = 0; r < rows; ++r) {
-    const SequenceRef ref = order[static_cast<size_t>(batch * rows + r)];
+    const SequenceRef ref = global[static_cast<size_t>(batch * rows + r)];
     const PackedShardReader& reader = *readers[ref.shard];
     // The reader has checked the sequence against the meta: its documents tile the expanded ids
     // and fit the context, so the walk below stays inside the row.
@@ -220,13 +129,8 @@ PackedDataLoader::PackedDataLoader(PackedLoaderOptions options, std::shared_ptr<
   Impl& l = *impl_;
   const PackedLoaderOptions& o = options;
   if (o.shards.empty()) throw Error(kWhere, "no shards given");
-  if (o.world_size < 1 || o.rank < 0 || o.rank >= o.world_size)
-    throw Error(kWhere, "rank " + std::to_string(o.rank) + " of world size " + std::to_string(o.world_size) +
-                            " (expected 0 <= rank < world size)");
-  if (o.sequences_per_batch < 1 || o.workers < 1 || o.prefetch < 1)
-    throw Error(kWhere, "sequences_per_batch " + std::to_string(o.sequences_per_batch) + ", workers " +
-                            std::to_string(o.workers) + ", prefetch " + std::to_string(o.prefetch) +
-                            " (each must be at least 1)");
+  if (o.sequences_per_batch < 1)
+    throw Error(kWhere, "sequences_per_batch " + std::to_string(o.sequences_per_batch) + " (expected >= 1)");
   if (!codec) throw Error(kWhere, "no image codec given");
   for (const auto& shard : o.shards) {
     l.readers.push_back(std::make_unique<PackedShardReader>(shard));
@@ -239,69 +143,18 @@ PackedDataLoader::PackedDataLoader(PackedLoaderOptions options, std::shared_ptr<
   }
   l.options = std::move(options);
   l.codec = std::move(codec);
-  l.start(0, 0);
+  l.epochs = std::make_unique<PrefetchedEpochs>(
+      kWhere, l.options.rank, l.options.world_size, l.options.workers, l.options.prefetch,
+      [&l](int64_t epoch) { return l.plan(epoch); }, [&l](int64_t batch) { return l.build(batch); });
+  l.epochs->set_epoch(0);
 }
 
 PackedDataLoader::~PackedDataLoader() = default;
 
-void PackedDataLoader::set_epoch(int64_t epoch) {
-  if (epoch < 0) throw Error(kWhere, "epoch " + std::to_string(epoch) + " (expected >= 0)");
-  impl_->start(epoch, 0);
-}
-
-bool PackedDataLoader::next(TrainBatch& out) {
-  Impl& l = *impl_;
-  if (l.failed) std::rethrow_exception(l.failed);
-  if (l.taken >= l.batches) return false;
-  if (l.workers.empty()) l.start_workers();
-  Slot slot;
-  {
-    std::unique_lock lock(l.mutex);
-    l.ready_cv.wait(lock, [&] { return l.ready.count(l.taken) != 0; });
-    auto it = l.ready.find(l.taken);
-    slot = std::move(it->second);
-    l.ready.erase(it);
-    if (!slot.error) ++l.taken;
-  }
-  l.work_cv.notify_all();
-  if (slot.error) {
-    // position() stays at the failed batch, so a run restored from it retries that batch.
-    l.failed = slot.error;
-    l.stop_workers();
-    std::rethrow_exception(slot.error);
-  }
-  out = std::move(slot.batch);
-  return true;
-}
-
-int64_t PackedDataLoader::size_hint() const { return impl_->batches; }
-
-std::string PackedDataLoader::position() const {
-  std::lock_guard lock(impl_->mutex);
-  return nlohmann::json{{"epoch", impl_->epoch}, {"microbatches", impl_->taken * impl_->options.world_size}}.dump();
-}
-
-void PackedDataLoader::restore(std::string_view position) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(position);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(kWhere, "position '" + std::string(position) + "' is not JSON: " + e.what());
-  }
-  const auto field = [&](const char* key) {
-    if (!json.is_object() || !json.contains(key) || !json[key].is_number_integer() || json[key].get<int64_t>() < 0)
-      throw Error(kWhere, "position '" + std::string(position) +
-                              "' (expected {\"epoch\": E, \"microbatches\": G}, both >= 0)");
-    return json[key].get<int64_t>();
-  };
-  const int64_t epoch = field("epoch");
-  const int64_t global = field("microbatches");
-  const int64_t world = impl_->options.world_size;
-  if (global % world != 0)
-    throw Error(kWhere, "position '" + std::string(position) + "': " + std::to_string(global) +
-                            " micro-batches taken cannot be split evenly over " + std::to_string(world) +
-                            " ranks (resume on a number of ranks that divides it)");
-  impl_->start(epoch, global / world);
-}
+void PackedDataLoader::set_epoch(int64_t epoch) { impl_->epochs->set_epoch(epoch); }
+bool PackedDataLoader::next(TrainBatch& out) { return impl_->epochs->next(out); }
+int64_t PackedDataLoader::size_hint() const { return impl_->epochs->size_hint(); }
+std::string PackedDataLoader::position() const { return impl_->epochs->position(); }
+void PackedDataLoader::restore(std::string_view position) { impl_->epochs->restore(position); }
 
 }  // namespace vlforge

@@ -115,6 +115,11 @@ void DecoderLanguageModel::set_requires_grad(bool requires_grad) { models::set_r
 
 void DecoderLanguageModel::set_training(bool training) { lm_->train(training); }
 
+bool DecoderLanguageModel::set_recompute(bool recompute) {
+  lm_->set_recompute(recompute);
+  return true;
+}
+
 void DecoderLanguageModel::to(const at::Device& device, at::ScalarType dtype) {
   require_data("move the model");
   lm_->move_to(device, dtype);

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "recomputed_block.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::models {
@@ -189,7 +190,11 @@ LanguageModelOutput DecoderLMImpl::forward(const LanguageModelInput& in) {
       kv = &cache->layers_[static_cast<size_t>(i)];
       kv->past = past;
     }
-    x = model->layers->at<DecoderLayerImpl>(static_cast<size_t>(i)).forward(x, rope, mask, kv);
+    DecoderLayerImpl& layer = model->layers->at<DecoderLayerImpl>(static_cast<size_t>(i));
+    if (recompute_ && !cache && at::GradMode::is_enabled() && x.requires_grad())
+      x = recomputed([&layer, rope, mask](const at::Tensor& h) { return layer.forward(h, rope, mask, nullptr); }, x);
+    else
+      x = layer.forward(x, rope, mask, kv);
     if (in.output_hidden_states && i + 1 < n) out.hidden_states.push_back(x);
   }
   x = model->norm(x);

@@ -161,6 +161,14 @@ std::vector<NamedTensor> MultimodalModel::named_parameters() {
   return out;
 }
 
+bool MultimodalModel::set_recompute(bool recompute) {
+  // The projector is two layers, not a stack of blocks: there is nothing for it to recompute.
+  bool done = true;
+  if (options_.train_vision) done = vision_->set_recompute(recompute) && done;
+  if (options_.train_language_model) done = lm_->set_recompute(recompute) && done;
+  return done;
+}
+
 std::vector<NamedTensor> MultimodalModel::all_named_parameters() {
   std::vector<NamedTensor> out;
   auto add = [&](Trainable& component, std::string_view prefix) {

@@ -1,7 +1,10 @@
 #include "vlforge/models/vit.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "vlforge/error.hpp"
 #include "vlforge/torch_compat.hpp"
@@ -175,6 +178,96 @@ at::Tensor VitEncoder::forward(at::Tensor x, const at::Tensor& mask, int64_t run
     if (hidden_states != nullptr) hidden_states->push_back(x);
   }
   return x;
+}
+
+namespace {
+
+// Draws every tensor in float32 on the CPU and copies it in: the same numbers for every dtype, and
+// no random kernels needed for bfloat16 / float16. Each parameter is filled once, by the rule of
+// the outermost module that claims it (VitAttention before the VitLinear it holds).
+class VitInitialiser {
+ public:
+  explicit VitInitialiser(uint64_t seed) : gen_(at::make_generator<at::CPUGeneratorImpl>(seed)) {}
+
+  void initialise(torch::nn::Module& m) {
+    if (const auto* a = dynamic_cast<const VitAttention*>(&m)) {
+      for (const auto& proj : {a->q_proj, a->k_proj, a->v_proj, a->out_proj}) {
+        xavier_uniform(proj->weight);
+        fill(proj->bias, 0.0);
+      }
+    } else if (const auto* mlp = dynamic_cast<const VitMlp*>(&m)) {
+      for (const auto& fc : {mlp->fc1, mlp->fc2}) {
+        xavier_uniform(fc->weight);
+        normal(fc->bias, 1e-6);
+      }
+    } else if (const auto* linear = dynamic_cast<const VitLinear*>(&m)) {
+      lecun_normal(linear->weight);
+      fill(linear->bias, 0.0);
+    } else if (const auto* patch = dynamic_cast<const VitPatchEmbedding*>(&m)) {
+      lecun_normal(patch->weight);
+      fill(patch->bias, 0.0);
+    } else if (const auto* table = dynamic_cast<const VitEmbedding*>(&m)) {
+      normal(table->weight, 1.0 / std::sqrt(static_cast<double>(table->weight.size(1))));
+    } else if (const auto* norm = dynamic_cast<const VitLayerNorm*>(&m)) {
+      fill(norm->weight, 1.0);
+      fill(norm->bias, 0.0);
+    }
+    // Parameters an architecture registers itself (a pooling probe, a class embedding).
+    for (const auto& item : m.named_parameters(/*recurse=*/false)) {
+      const std::string& name = item.key();
+      const at::Tensor& p = item.value();
+      if (name == "bias" || name.ends_with("_bias")) {
+        fill(p, 0.0);
+      } else if (p.dim() >= 2) {
+        xavier_uniform(p);
+      } else {
+        normal(p, 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(p.numel(), 1))));
+      }
+    }
+  }
+
+ private:
+  // False for an undefined tensor (a layer without bias) and for one already filled.
+  bool claim(const at::Tensor& p) { return p.defined() && filled_.insert(p.unsafeGetTensorImpl()).second; }
+  at::Tensor draw(const at::Tensor& p) const { return at::empty(p.sizes(), at::TensorOptions().dtype(at::kFloat)); }
+
+  void fill(const at::Tensor& p, double value) {
+    if (claim(p)) p.fill_(value);
+  }
+  void normal(const at::Tensor& p, double std) {
+    if (claim(p)) p.copy_(draw(p).normal_(0.0, std, gen_));
+  }
+  // torch.nn.init.xavier_uniform_: U(-a, a), a = sqrt(6 / (fan_in + fan_out)).
+  void xavier_uniform(const at::Tensor& p) {
+    if (!claim(p)) return;
+    const double receptive = p.dim() > 2 ? static_cast<double>(p[0][0].numel()) : 1.0;
+    const double fan_in = static_cast<double>(p.size(1)) * receptive, fan_out = static_cast<double>(p.size(0)) * receptive;
+    const double a = std::sqrt(6.0 / (fan_in + fan_out));
+    p.copy_(draw(p).uniform_(-a, a, gen_));
+  }
+  // transformers' lecun_normal_ (trunc_normal_tf_): a unit normal truncated at +-2 by inverse CDF,
+  // scaled so that the truncated values have std sqrt(1 / fan_in).
+  void lecun_normal(const at::Tensor& p) {
+    if (!claim(p)) return;
+    const double fan_in = static_cast<double>(p[0].numel());
+    const double std = std::sqrt(1.0 / fan_in) / 0.87962566103423978;  // std of a unit normal cut at +-2
+    const double lo = std::erf(-2.0 / std::sqrt(2.0)), hi = -lo;     // 2 * cdf(+-2) - 1
+    at::Tensor t = draw(p).uniform_(lo, hi, gen_);
+    t.erfinv_().mul_(std::sqrt(2.0)).clamp_(-2.0, 2.0).mul_(std);
+    p.copy_(t);
+  }
+
+  at::Generator gen_;
+  std::unordered_set<const c10::TensorImpl*> filled_;
+};
+
+}  // namespace
+
+void initialise_vit_parameters(torch::nn::Module& module, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  VitInitialiser init(seed);
+  // apply() visits a module before its children, so the outermost rule wins.
+  module.apply([&init](torch::nn::Module& m) { init.initialise(m); });
 }
 
 int64_t patch_grid_side(const at::Tensor& features, const std::string& where) {

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "vlforge/error.hpp"
+#include "vlforge/hash.hpp"
 #include "vlforge/safetensors.hpp"
 #include "vlforge/models/module_parameters.hpp"
 
@@ -28,8 +29,12 @@ Schema<VitVisionEncoderConfig> vit_vision_encoder_schema(std::string doc) {
           "also load the text tower, for contrastive image-text scores (the checkpoint must be a composite "
           "model); off by default because a multimodal LLM uses only the image tower");
   s.field("weights", &VitVisionEncoderConfig::weights,
-          "load the checkpoint's weights; false builds the shapes from config.json alone (meta tensors, no "
-          "memory), enough to count parameters but not to run");
+          "load the checkpoint's weights; false builds the architecture from config.json alone (see `init`)");
+  s.field("init", &VitVisionEncoderConfig::init,
+          "parameters when weights = false: \"meta\" gives shapes without memory (parameter counts; the encoder "
+          "cannot run), \"random\" initialises them as transformers initialises SigLIP (xavier / lecun normal, "
+          "norms 1) from the run's seed, for training from scratch")
+      .choices({"meta", "random"});
   return s;
 }
 
@@ -65,10 +70,11 @@ const JsonConfig& VitFolderConfig::require_text() const {
 
 at::TensorOptions VitVisionEncoder::parameter_options(const VitVisionEncoderConfig& cfg) {
   const at::TensorOptions options = at::TensorOptions().dtype(model_dtype(cfg.dtype));
-  return cfg.weights ? options : options.device(at::kMeta);
+  return !cfg.weights && cfg.init == "meta" ? options.device(at::kMeta) : options;
 }
 
-VitVisionEncoder::VitVisionEncoder(std::string name, const VitVisionEncoderConfig& cfg, VitTowers towers)
+VitVisionEncoder::VitVisionEncoder(std::string name, const VitVisionEncoderConfig& cfg, VitTowers towers,
+                                   uint64_t seed)
     : name_(std::move(name)), towers_(std::move(towers)), model_(std::make_shared<torch::nn::Module>("VitModel")) {
   if (!towers_.vision) throw Error(name_, "the architecture built no vision tower");
   model_->register_module("vision_model", towers_.vision);
@@ -83,7 +89,11 @@ VitVisionEncoder::VitVisionEncoder(std::string name, const VitVisionEncoderConfi
                            std::to_string(layers) + ": an index into hidden_states, 0 = embeddings)");
   feature_index_ = cfg.select_layer < 0 ? cfg.select_layer + layers + 1 : cfg.select_layer;
 
-  if (cfg.weights) load(cfg.checkpoint);
+  if (cfg.weights) {
+    load(cfg.checkpoint);
+  } else if (cfg.init == "random") {
+    initialise_vit_parameters(*model_, StableHash().add(name_).add(seed).value());
+  }
   set_requires_grad(!cfg.frozen);
 }
 
@@ -106,7 +116,8 @@ int64_t VitVisionEncoder::hidden_size() const { return towers_.vision->hidden_si
 
 void VitVisionEncoder::require_weights() const {
   if (towers_.vision->parameters().front().is_meta())
-    throw Error(name_, "was created with weights = false (shapes only) and cannot run");
+    throw Error(name_, "was created with weights = false and init = \"meta\" (shapes only) and cannot run "
+                       "(init = \"random\" gives a runnable encoder)");
 }
 
 at::Tensor VitVisionEncoder::prepared_pixels(const at::Tensor& pixels) const {

@@ -37,6 +37,9 @@ class VLFORGE_API LossModel {
   virtual at::Tensor loss_sum(const TrainBatch& batch) = 0;
   // Model FLOPs of one forward+backward over the batch, for MFU.
   virtual double flops(const TrainBatch& batch) const = 0;
+  // Activation recomputation in the trained block stacks (Trainable::set_recompute); false when
+  // one of them cannot.
+  virtual bool set_recompute(bool recompute) { return !recompute; }
 };
 
 class VLFORGE_API BatchStream {

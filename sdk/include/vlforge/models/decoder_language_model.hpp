@@ -76,6 +76,7 @@ class VLFORGE_API DecoderLanguageModel final : public LanguageModel {
   void set_requires_grad(bool requires_grad) override;
   void set_training(bool training) override;
   void to(const at::Device& device, at::ScalarType dtype) override;
+  bool set_recompute(bool recompute) override;
 
   const DecoderConfig& config() const;
   DecoderLMImpl& module() { return *lm_; }

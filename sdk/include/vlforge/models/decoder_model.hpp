@@ -80,6 +80,8 @@ class VLFORGE_API DecoderLMImpl : public torch::nn::Module {
 
   // Moves parameters and keeps the rotary frequencies float32 on the same device.
   void move_to(const at::Device& device, at::ScalarType dtype);
+  // Recompute each layer in the backward pass instead of keeping its activations (training only).
+  void set_recompute(bool recompute) { recompute_ = recompute; }
 
   DecoderModel model{nullptr};
   Linear lm_head{nullptr};  // null when tie_word_embeddings
@@ -91,6 +93,7 @@ class VLFORGE_API DecoderLMImpl : public torch::nn::Module {
 
   DecoderConfig cfg_;
   at::Tensor inv_freq_;
+  bool recompute_ = false;
 };
 TORCH_MODULE(DecoderLM);
 

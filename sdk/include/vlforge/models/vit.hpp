@@ -6,7 +6,8 @@
 // Modules register their parameters under the names transformers uses, so a tower's
 // named_parameters() are the checkpoint's names below the tower's prefix ("vision_model.").
 // Parameters are created uninitialised with the TensorOptions given, to be filled from a
-// checkpoint; with device kMeta they carry shapes only and cost no memory (parameter counting).
+// checkpoint or by initialise_vit_parameters(); with device kMeta they carry shapes only and cost
+// no memory (parameter counting).
 #pragma once
 
 #include <torch/torch.h>
@@ -163,6 +164,20 @@ struct TowerOutput {
   at::Tensor pooler_output;               // [B, C]
   std::vector<at::Tensor> hidden_states;  // [0] = embeddings, [k] = output of encoder layer k
 };
+
+// Fills every parameter of `module` and its submodules for training from scratch, the same
+// numbers for the same `seed` whatever the dtype. The scheme is SigLIP's
+// (transformers' SiglipPreTrainedModel._init_weights), applied to CLIP towers as well:
+//   VitAttention projections     xavier_uniform weights, zero biases
+//   VitMlp fc1, fc2              xavier_uniform weights, biases normal(std 1e-6)
+//   other VitLinear, patch conv  lecun_normal weights (truncated at 2 std, std sqrt(1/fan_in)), zero biases
+//   VitEmbedding                 normal(std 1/sqrt(width)): positions and tokens alike
+//   VitLayerNorm                 weight 1, bias 0
+//   other parameters             "bias" / "*_bias" zero; matrices xavier_uniform (SigLIP's probe and
+//                                in_proj_weight); vectors normal(std 1/sqrt(size)) (CLIP's class_embedding)
+// CLIP towers get this scheme too, not CLIPPreTrainedModel's normals (std initializer_range, or
+// width^-0.5 scaled down with depth): one scheme is simpler, and a CLIP run starts from its checkpoint.
+VLFORGE_API void initialise_vit_parameters(torch::nn::Module& module, uint64_t seed);
 
 // Side of the square patch grid of `features` [B, N, C]; throws vlforge::Error naming `where`
 // when N is not a square.

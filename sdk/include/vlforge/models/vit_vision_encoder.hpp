@@ -40,7 +40,8 @@ struct VitVisionEncoderConfig {
   bool frozen = true;                // no gradients into the encoder (pre-training)
   std::string dtype = "float32";     // parameter dtype: float32, bfloat16, float16
   bool text_tower = false;           // also load the text tower (contrastive scores)
-  bool weights = true;               // false: shapes from config.json only (meta tensors, no memory)
+  bool weights = true;               // false: the architecture from config.json alone, see `init`
+  std::string init = "meta";         // without weights: "meta" (shapes only) or "random"
 };
 
 // The schema of VitVisionEncoderConfig, with `doc` describing the component.
@@ -108,13 +109,16 @@ VLFORGE_API VitFolderConfig read_vit_folder_config(const std::filesystem::path& 
 
 class VLFORGE_API VitVisionEncoder : public VisionEncoder {
  public:
-  // `name` ("vision_encoder/siglip") prefixes errors. Loads the weights from cfg.checkpoint unless
-  // cfg.weights is false, converts them to cfg.dtype and freezes them when cfg.frozen.
-  VitVisionEncoder(std::string name, const VitVisionEncoderConfig& cfg, VitTowers towers);
+  // `name` ("vision_encoder/siglip") prefixes errors. Loads the weights from cfg.checkpoint, or
+  // with cfg.weights false and cfg.init "random" initialises them (initialise_vit_parameters in
+  // vit.hpp) from `seed`, the run's seed (Context::seed()) mixed with `name` so that the encoder
+  // and the language model do not draw the same numbers. Parameters have cfg.dtype and are frozen
+  // when cfg.frozen.
+  VitVisionEncoder(std::string name, const VitVisionEncoderConfig& cfg, VitTowers towers, uint64_t seed = 0);
   ~VitVisionEncoder() override;
 
   // How an architecture creates its parameters for `cfg`: its dtype, on the meta device when
-  // cfg.weights is false.
+  // cfg.weights is false and cfg.init is "meta".
   static at::TensorOptions parameter_options(const VitVisionEncoderConfig& cfg);
 
   ImagePreprocess preprocess() const override { return towers_.preprocess; }

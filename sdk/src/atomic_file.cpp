@@ -1,4 +1,4 @@
-#include "atomic_file.hpp"
+#include "vlforge/atomic_file.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 
 #include "vlforge/error.hpp"
 
-namespace vlforge::curation {
+namespace vlforge {
 
 AtomicFile::AtomicFile(std::filesystem::path target)
     // The pid keeps concurrent writers of one target (ranks) out of each other's temp files.
@@ -46,4 +46,4 @@ void write_file_atomically(const std::filesystem::path& target, std::string_view
   file.commit();
 }
 
-}  // namespace vlforge::curation
+}  // namespace vlforge

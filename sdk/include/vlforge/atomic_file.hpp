@@ -1,14 +1,17 @@
-// AtomicFile: writes a file under a temporary name in the same folder and renames it into place
-// on commit(), so readers (and a resumed run) see either the old file or the whole new one.
+// vlforge::AtomicFile: writes a file under a temporary name in the same folder and renames it
+// into place on commit(), so readers (and a resumed run) see either the old file or the whole new
+// one. Stages use it for every output that marks work as done.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
 #include <string_view>
 
-namespace vlforge::curation {
+#include "vlforge/export.hpp"
 
-class AtomicFile {
+namespace vlforge {
+
+class VLFORGE_API AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
   ~AtomicFile();  // an uncommitted file is removed
@@ -29,6 +32,6 @@ class AtomicFile {
 };
 
 // Writes `text` to `target` atomically.
-void write_file_atomically(const std::filesystem::path& target, std::string_view text);
+VLFORGE_API void write_file_atomically(const std::filesystem::path& target, std::string_view text);
 
-}  // namespace vlforge::curation
+}  // namespace vlforge
