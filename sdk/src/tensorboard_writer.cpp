@@ -10,7 +10,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "crc32c.hpp"
+#include "crc32.hpp"
 #include "vlforge/error.hpp"
 
 namespace fs = std::filesystem;

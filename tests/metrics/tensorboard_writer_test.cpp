@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "crc32c.hpp"
+#include "crc32.hpp"
 #include "error_text.hpp"
 #include "file_bytes.hpp"
 #include "process.hpp"
