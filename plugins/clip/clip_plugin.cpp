@@ -17,11 +17,11 @@ void register_components(Registrar& r) {
           "without the class token (LLaVA's \"patch\" feature); image_embeds() is post_layernorm of the class token "
           "(times visual_projection in a composite CLIPModel); with text_tower = true, text_embeds() pools the first "
           "eos position. Images: resize to image_size, OpenAI CLIP mean and std."),
-      [](const models::VitVisionEncoderConfig& cfg, Context&) {
+      [](const models::VitVisionEncoderConfig& cfg, Context& ctx) {
         const models::VitFolderConfig folder = models::read_vit_folder_config(cfg.checkpoint, "clip");
         return std::make_unique<models::VitVisionEncoder>(
             "vision_encoder/clip", cfg,
-            build_towers(folder, cfg.text_tower, models::VitVisionEncoder::parameter_options(cfg)));
+            build_towers(folder, cfg.text_tower, models::VitVisionEncoder::parameter_options(cfg)), ctx.seed());
       });
 }
 

@@ -17,11 +17,11 @@ void register_components(Registrar& r) {
           "the second-to-last layer, no post_layernorm); image_embeds() is the attention-pooled output; with "
           "text_tower = true, text_embeds() is the text tower's head output on the last position. Images: plain "
           "resize to image_size, mean = std = 0.5."),
-      [](const models::VitVisionEncoderConfig& cfg, Context&) {
+      [](const models::VitVisionEncoderConfig& cfg, Context& ctx) {
         const models::VitFolderConfig folder = models::read_vit_folder_config(cfg.checkpoint, "siglip");
         return std::make_unique<models::VitVisionEncoder>(
             "vision_encoder/siglip", cfg,
-            build_towers(folder, cfg.text_tower, models::VitVisionEncoder::parameter_options(cfg)));
+            build_towers(folder, cfg.text_tower, models::VitVisionEncoder::parameter_options(cfg)), ctx.seed());
       });
 }
 
