@@ -37,10 +37,8 @@ fs::path run_quickstart() {
 }
 
 // VLFORGE_QUICKSTART_RUN names a finished run to check instead of running one here.
-const fs::path& quickstart_run() {
-  static const fs::path dir = std::getenv("VLFORGE_QUICKSTART_RUN") ? fs::path(std::getenv("VLFORGE_QUICKSTART_RUN"))
-                                                                      : run_quickstart();
-  return dir;
+fs::path quickstart_run() {
+  return std::getenv("VLFORGE_QUICKSTART_RUN") ? fs::path(std::getenv("VLFORGE_QUICKSTART_RUN")) : run_quickstart();
 }
 
 // The quickstart's components, as its recipe configures them, with the fine-tuned weights.
@@ -90,10 +88,7 @@ struct FineTuned {
   }
 };
 
-}  // namespace
-
-TEST(Quickstart, CuratesTheSyntheticWorld) {
-  const fs::path& run_dir = quickstart_run();
+void expect_curated(const fs::path& run_dir) {
   std::vector<std::string> expected;
   std::set<std::string> seen;
   size_t total = 0;
@@ -120,16 +115,15 @@ TEST(Quickstart, CuratesTheSyntheticWorld) {
   EXPECT_LT(kept.size(), 1800u);
 }
 
-TEST(Quickstart, PretrainingLowersTheHeldOutCaptionLoss) {
-  const auto report = nlohmann::json::parse(read_text(quickstart_run() / "pretrain" / "train_report.json"));
+void expect_pretrained(const fs::path& run_dir) {
+  const auto report = nlohmann::json::parse(read_text(run_dir / "pretrain" / "train_report.json"));
   const double before = report.at("heldout_loss_before").get<double>();
   const double after = report.at("heldout_loss_after").get<double>();
   std::cout << "held-out caption loss: " << before << " -> " << after << "\n";
   EXPECT_LT(after, 0.3 * before);
 }
 
-TEST(Quickstart, TheFineTunedModelAnswersBetterThanChance) {
-  const fs::path& run_dir = quickstart_run();
+void expect_fine_tuned(const fs::path& run_dir) {
   FineTuned model(run_dir / "sft" / "model");
   std::map<std::string, std::pair<int, int>> right;  // kind -> (right, asked)
   std::map<std::string, double> chance;
@@ -156,4 +150,23 @@ TEST(Quickstart, TheFineTunedModelAnswersBetterThanChance) {
   EXPECT_GT(hits, 2.0 * expected_by_chance);
   // The background fills the image: even a tiny model learns it.
   EXPECT_GT(static_cast<double>(right["background"].first) / right["background"].second, 0.8);
+}
+
+}  // namespace
+
+// One test, one run: the stages build on each other, and ctest runs every test in its own process.
+TEST(Quickstart, CuratesPretrainsAndFineTunes) {
+  const fs::path run_dir = quickstart_run();
+  {
+    SCOPED_TRACE("curation");
+    expect_curated(run_dir);
+  }
+  {
+    SCOPED_TRACE("pre-training");
+    expect_pretrained(run_dir);
+  }
+  {
+    SCOPED_TRACE("fine-tuning");
+    expect_fine_tuned(run_dir);
+  }
 }
