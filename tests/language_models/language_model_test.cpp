@@ -286,6 +286,7 @@ TEST(LanguageModelTrainable, GradientsRequiresGradAndDtype) {
 // a left-padded batch and for packed documents.
 TEST(LanguageModelCache, IncrementalForwardEqualsFullForward) {
   torch::NoGradGuard no_grad;
+  torch::manual_seed(0);
   for (const std::string name : {"qwen2", "llama"}) {
     auto lm = make(toml_for(name, tiny(name + "-tiny")));
     const int64_t t = 11, prefill = 6;
@@ -321,7 +322,9 @@ TEST(LanguageModelCache, IncrementalForwardEqualsFullForward) {
       const at::Tensor incremental = at::cat(logits, 1);
       const at::Tensor real = mask.eq(1).unsqueeze(-1);
       const double diff = (incremental - reference.logits).abs().masked_fill(real.logical_not(), 0).max().item<double>();
-      EXPECT_LT(diff, 1e-5) << name << (packed ? " packed" : " padded");
+      // Relative to the logits' scale: the two paths sum in different orders in float32.
+      const double scale = reference.logits.abs().max().item<double>();
+      EXPECT_LT(diff, 1e-5 * scale) << name << (packed ? " packed" : " padded");
     }
   }
 }
