@@ -15,5 +15,8 @@ Action add_plugins_command(CLI::App& app);
 Action add_describe_command(CLI::App& app);
 Action add_version_command(CLI::App& app);
 Action add_launch_command(CLI::App& app);
+Action add_chat_command(CLI::App& app);
+Action add_serve_command(CLI::App& app);
+Action add_export_command(CLI::App& app);
 
 }  // namespace vlforge::cli

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   std::map<CLI::App*, vlforge::cli::Action> actions;
   for (auto add : {vlforge::cli::add_run_command, vlforge::cli::add_check_command, vlforge::cli::add_plugins_command,
                    vlforge::cli::add_describe_command, vlforge::cli::add_version_command,
-                   vlforge::cli::add_launch_command}) {
+                   vlforge::cli::add_launch_command, vlforge::cli::add_chat_command,
+                   vlforge::cli::add_serve_command, vlforge::cli::add_export_command}) {
     const size_t before = app.get_subcommands({}).size();
     vlforge::cli::Action action = add(app);
     actions[app.get_subcommands({}).at(before)] = std::move(action);

@@ -20,5 +20,8 @@ struct PreparedRecipe {
 
 // Throws vlforge::Error (one line per problem) when the recipe is not valid.
 PreparedRecipe prepare_recipe(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+// The same for a recipe the host composes itself; `name` stands for its file in messages.
+PreparedRecipe prepare_recipe_text(std::string_view text, const std::string& name,
+                                   const std::vector<std::string>& overrides = {});
 
 }  // namespace vlforge::host

@@ -190,7 +190,13 @@ class Resolver {
       case FieldType::path:
         if (!v.is_string()) return wrong_type(v);
         if (!check_choice(v)) return std::nullopt;
-        if (f.type == FieldType::path && inputs && !v.as_string().empty()) inputs->emplace_back(v.as_string());
+        if (f.type == FieldType::path && !v.as_string().empty()) {
+          // Stages and the model folders they write see absolute paths: a model.toml written
+          // here still names the same files when read from another working directory.
+          const Value absolute(fs::absolute(v.as_string()).lexically_normal().string(), v.where());
+          if (inputs) inputs->emplace_back(absolute.as_string());
+          return absolute;
+        }
         return v;
       case FieldType::string_list:
       case FieldType::integer_list:

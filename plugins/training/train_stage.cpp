@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "heldout_loss.hpp"
+#include "model_manifest.hpp"
 #include "vlforge/atomic_file.hpp"
 #include "vlforge/context.hpp"
 #include "vlforge/conversation_data.hpp"
@@ -151,6 +152,11 @@ Schema<TrainStageConfig> train_stage_schema() {
   s.field("language_model", &TrainStageConfig::language_model, "the language model").kind("language_model").required();
   s.field("trainer", &TrainStageConfig::trainer, "the optimisation loop").kind("trainer");
   s.field("image_codec", &TrainStageConfig::image_codec, "decodes the images of the data").kind("image_codec");
+  s.field("tokenizer", &TrainStageConfig::tokenizer,
+          "the tokenizer the data was made with; recorded with the model (model/model.toml) so that `vlforge "
+          "chat`, `serve` and `export` need only the model folder")
+      .kind("tokenizer")
+      .optional();
   s.field("packed", &TrainStageConfig::packed,
           "pre-training data: the name of a stage/pack stage of this run, or a folder of .vlpack shards");
   s.field("conversations", &TrainStageConfig::conversations,
@@ -231,6 +237,9 @@ void TrainStage::run(Context& ctx) {
       ctx.log().info("held-out loss after training: ", after.mean, fresh ? " (before: " + std::to_string(before.mean) + ")" : "");
     }
     save_checkpoint(ctx.work_dir() / "model", model.all_named_parameters());
+    write_model_manifest(ctx.work_dir() / "model" / "model.toml",
+                         {cfg_.vision, cfg_.projector, cfg_.language_model, cfg_.tokenizer, cfg_.image_codec,
+                          data.image_token_id, data.image_tokens});
     write_report(ctx.work_dir() / "train_report.json", summary, heldout && fresh ? &before : nullptr,
                  heldout ? &after : nullptr);
   }

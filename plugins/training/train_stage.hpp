@@ -3,7 +3,8 @@
 // recipe's trainer. Writes into its folder:
 //
 //   checkpoints/step-N/   the trainer's checkpoints (resumed from on a rerun)
-//   model/                every parameter of the final model, Hugging Face (LLaVA) names
+//   model/                every parameter of the final model, Hugging Face (LLaVA) names, and
+//                         model.toml naming its components (what chat, serve and export read)
 //   train_report.json     steps, tokens, final loss, held-out loss before and after
 //   metrics.jsonl         per-step metrics (the trainer's)
 #pragma once
@@ -22,6 +23,7 @@ struct TrainStageConfig {
   ComponentSpec language_model;
   ComponentSpec trainer{"trainer", "fsdp", {}, {}};
   ComponentSpec image_codec{"image_codec", "stb", {}, {}};
+  ComponentSpec tokenizer;    // the data's tokenizer, recorded in model/model.toml
   std::string packed;         // pre-training data: a stage name or a folder of .vlpack shards
   std::string conversations;  // SFT data: a conversation-index stage name or its folder
   std::string heldout;        // held-out packed shards for the loss before and after (stage or folder)

@@ -63,7 +63,6 @@ Packer::~Packer() = default;
 LossModel::~LossModel() = default;
 BatchStream::~BatchStream() = default;
 Trainer::~Trainer() = default;
-Assistant::~Assistant() = default;
 Evaluator::~Evaluator() = default;
 Stage::~Stage() = default;
 

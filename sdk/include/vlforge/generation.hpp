@@ -52,7 +52,11 @@ struct GenerationInput {
   at::Tensor attention_mask;  // [B, T] 1 = real token, 0 = left padding; undefined = no padding
 };
 
-enum class FinishReason { length, stop_token, stop_string };
+// Called with each new token of each row as it is generated (streaming); returning false ends
+// that row there (a client that went away), with FinishReason::cancelled.
+using TokenCallback = std::function<bool(int64_t row, int64_t token)>;
+
+enum class FinishReason { length, stop_token, stop_string, cancelled };
 
 struct GenerationOutput {
   // On the CPU: [B, T + n] prompt and new ids when the prompt was ids; [B, n] new ids when it
@@ -65,7 +69,7 @@ struct GenerationOutput {
 
 // `detokenize` is required when `config.stop_strings` is not empty.
 VLFORGE_API GenerationOutput generate(LanguageModel& model, const GenerationInput& input, const GenerationConfig& config,
-                                      const Detokenizer& detokenize = {});
+                                      const Detokenizer& detokenize = {}, const TokenCallback& on_token = {});
 
 // The next token of each row from last-position logits [B, vocab]: argmax, or a sample from the
 // temperature / top-k / top-p filtered distribution (transformers' warpers, in that order).

@@ -96,7 +96,7 @@ class VLFORGE_API MultimodalModel final : public LossModel {
   // Continues each prompt (left-padded, with its images) as vlforge::generate does; returns only
   // the new ids, as transformers does for a prompt given as embeddings.
   GenerationOutput generate(const MultimodalInput& prompt, const GenerationConfig& config,
-                            const Detokenizer& detokenize = {});
+                            const Detokenizer& detokenize = {}, const TokenCallback& on_token = {});
 
   // LossModel, for trainers. A TrainBatch holds "input_ids", "labels" and optionally
   // "pixel_values", "attention_mask", "position_ids", "document_ids".

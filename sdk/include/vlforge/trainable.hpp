@@ -25,6 +25,9 @@ class VLFORGE_API Trainable {
   // Activation recomputation: keep only each block's input in the forward pass and run the block
   // again in the backward pass, trading compute for memory. False when the component cannot.
   virtual bool set_recompute(bool recompute) { return !recompute; }
+  // The component's architecture as a transformers config.json (the text export writes beside
+  // its weights, so that the folder loads again); empty when it has none.
+  virtual std::string hf_config() const { return {}; }
 
   // Moves to `device` ("cpu", "cuda:0"), keeping the dtype the component was built with: what a
   // stage does with components it only runs (scorers, evaluators).

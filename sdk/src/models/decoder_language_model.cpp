@@ -136,12 +136,17 @@ std::unique_ptr<LanguageModel> make_decoder_language_model(std::string name, con
     config_file = (single_file ? options.checkpoint.parent_path() : options.checkpoint) / "config.json";
   }
   DecoderConfig arch;
+  std::string json;
   try {
-    arch = read_architecture(JsonConfig::load(config_file));
+    const JsonConfig file = JsonConfig::load(config_file);
+    arch = read_architecture(file);
+    json = file.dump();
   } catch (const Error& e) {
     throw Error(name, e.what());
   }
-  return std::make_unique<DecoderLanguageModel>(std::move(name), std::move(arch), options, seed);
+  auto model = std::make_unique<DecoderLanguageModel>(std::move(name), std::move(arch), options, seed);
+  model->set_hf_config(std::move(json));
+  return model;
 }
 
 }  // namespace vlforge::models

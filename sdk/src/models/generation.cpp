@@ -62,7 +62,7 @@ at::Tensor next_tokens(const at::Tensor& logits, const GenerationConfig& config,
 }
 
 GenerationOutput generate(LanguageModel& model, const GenerationInput& input, const GenerationConfig& config,
-                          const Detokenizer& detokenize) {
+                          const Detokenizer& detokenize, const TokenCallback& on_token) {
   check_config(config, detokenize);
   if (input.input_ids.defined() == input.inputs_embeds.defined())
     throw Error(kWhere, "give the prompt as exactly one of input_ids and inputs_embeds");
@@ -109,7 +109,10 @@ GenerationOutput generate(LanguageModel& model, const GenerationInput& input, co
         continue;
       }
       out.new_tokens[row].push_back(ids[b]);
-      if (contains(config.stop_token_ids, ids[b])) {
+      if (on_token && !on_token(b, ids[b])) {
+        finished[row] = true;
+        out.finish_reasons[row] = FinishReason::cancelled;
+      } else if (contains(config.stop_token_ids, ids[b])) {
         finished[row] = true;
         out.finish_reasons[row] = FinishReason::stop_token;
       } else if (!config.stop_strings.empty()) {

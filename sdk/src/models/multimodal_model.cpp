@@ -140,13 +140,13 @@ LossSum MultimodalModel::loss(const MultimodalInput& input, const at::Tensor& la
 }
 
 GenerationOutput MultimodalModel::generate(const MultimodalInput& prompt, const GenerationConfig& config,
-                                           const Detokenizer& detokenize) {
+                                           const Detokenizer& detokenize, const TokenCallback& on_token) {
   torch::NoGradGuard no_grad;
   const bool has_images = prompt.pixel_values.defined() && prompt.pixel_values.size(0) > 0;
   GenerationInput input;
   input.inputs_embeds = embed(prompt.input_ids, has_images ? encode_images(prompt.pixel_values) : at::Tensor());
   input.attention_mask = prompt.attention_mask;
-  return vlforge::generate(*lm_, input, config, detokenize);
+  return vlforge::generate(*lm_, input, config, detokenize, on_token);
 }
 
 std::vector<NamedTensor> MultimodalModel::named_parameters() {

@@ -77,6 +77,9 @@ class VLFORGE_API DecoderLanguageModel final : public LanguageModel {
   void set_training(bool training) override;
   void to(const at::Device& device, at::ScalarType dtype) override;
   bool set_recompute(bool recompute) override;
+  std::string hf_config() const override { return hf_config_; }
+  // The config.json text the architecture was read from (what export writes again).
+  void set_hf_config(std::string json) { hf_config_ = std::move(json); }
 
   const DecoderConfig& config() const;
   DecoderLMImpl& module() { return *lm_; }
@@ -87,6 +90,7 @@ class VLFORGE_API DecoderLanguageModel final : public LanguageModel {
   std::string name_;
   std::shared_ptr<DecoderLMImpl> lm_;
   PackedAttention packed_attention_;
+  std::string hf_config_;
 };
 
 // Reads config.json (`config`, else `checkpoint`/config.json) with `read_architecture` and

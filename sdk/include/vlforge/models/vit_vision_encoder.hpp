@@ -85,6 +85,8 @@ struct VitTowers {
   std::shared_ptr<VitLinear> text_projection;
   ImagePreprocess preprocess;
   std::vector<std::string> unused_tensors;  // checkpoint tensors no tower takes (logit_scale, ...)
+  // The vision tower's transformers config.json (e.g. a SiglipVisionConfig), for export.
+  std::string hf_config;
 };
 
 // config.json of a CLIP-family folder, split into its towers.
@@ -136,6 +138,7 @@ class VLFORGE_API VitVisionEncoder : public VisionEncoder {
   // hidden_states index that forward() returns, in 0..num_layers (select_layer made non-negative).
   int64_t feature_index() const { return feature_index_; }
 
+  std::string hf_config() const override { return towers_.hf_config; }
   std::vector<NamedTensor> named_parameters() override;
   void set_requires_grad(bool requires_grad) override;
   void set_training(bool training) override;
