@@ -81,7 +81,8 @@ Schema<ConversationsStageConfig> conversations_stage_schema() {
       "train.json (LLaVA-style conversations of 1-3 question/answer turns per image: background colour, number of "
       "shapes, colour and kind of a single shape, or the caption; a fraction of text-only conversations) and "
       "eval.jsonl (held-out images, one closed question each, the four closed kinds in equal shares, with the "
-      "answer and every valid choice, for exact-match scoring against chance). Sample i depends only on (seed, i). Runs on rank 0.");
+      "answer and every valid choice, for exact-match scoring against chance), and the same questions as "
+      "eval_vizwiz.json in VizWiz-VQA's layout for evaluator/vqa (format = \"vizwiz\"). Sample i depends only on (seed, i). Runs on rank 0.");
   s.field("samples", &ConversationsStageConfig::samples, "training conversations in train.json").min(1);
   s.field("eval_samples", &ConversationsStageConfig::eval_samples, "held-out questions in eval.jsonl").min(0);
   s.field("image_size", &ConversationsStageConfig::image_size, "side of the square images, in pixels").range(8, 512);
@@ -150,6 +151,9 @@ void ConversationsStage::write(Context& ctx) const {
   }
 
   std::string eval;
+  // The same questions in VizWiz-VQA's layout (a list naming each image), which evaluator/vqa
+  // reads: every annotator gave the answer, the kind stands in the answer_type.
+  ordered_json vizwiz = ordered_json::array();
   for (int64_t j = 0; j < cfg_.eval_samples; ++j) {
     const auto index = static_cast<uint64_t>(j);
     // Numbered after the train samples, so one folder holds every image under a distinct name.
@@ -180,12 +184,17 @@ void ConversationsStage::write(Context& ctx) const {
                       {"choices", ordered_json::array()}, {"kind", question_kind_name(q.kind)}};
     for (std::string_view choice : q.choices) line["choices"].push_back(choice);
     eval += line.dump() + "\n";
+    ordered_json answers = ordered_json::array();
+    for (int a = 0; a < 10; ++a) answers.push_back({{"answer", q.answer}, {"answer_confidence", "yes"}});
+    vizwiz.push_back({{"image", image}, {"question", q.question}, {"answers", std::move(answers)}, {"answerable", 1},
+                      {"answer_type", question_kind_name(q.kind)}});
     bar.advance(1);
   }
   bar.finish();
 
   write_file_atomically(ctx.work_dir() / "train.json", train.dump(1) + "\n");
   write_file_atomically(ctx.work_dir() / "eval.jsonl", eval);
+  write_file_atomically(ctx.work_dir() / "eval_vizwiz.json", vizwiz.dump(1) + "\n");
   ctx.log().info("wrote ", cfg_.samples, " conversations (", text_only, " text-only, ", turns, " turns) and ",
                  cfg_.eval_samples, " eval questions, seed ", seed);
 }

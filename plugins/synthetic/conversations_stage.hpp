@@ -10,6 +10,7 @@
 //                         equal shares: {"id", "image", "question", "answer", "choices", "kind"};
 //                         ask it as training does ("<image>\n" + question) and score exact
 //                         match; chance is 1 / len(choices)
+//   eval_vizwiz.json      the same questions in VizWiz-VQA's layout, for evaluator/vqa
 //
 // Train sample i and eval sample j are pure functions of (seed, i) and (seed, j), except that an
 // eval scene whose image equals a train image is redrawn, so eval images are never trained on.

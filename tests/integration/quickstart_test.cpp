@@ -1,26 +1,17 @@
 // The quickstart recipe end to end (what `make quickstart` runs), in a scratch run folder: the
 // kept set equals the one computed here from the score tables, the report adds up, pre-training
-// lowers the held-out caption loss, and the fine-tuned model answers questions about new images
-// better than chance.
-#include <ATen/ATen.h>
+// lowers the held-out caption loss, the fine-tuned model answers questions about new images
+// better than chance in the eval stage, and `vlforge chat` on its folder answers as it did there.
 #include <gtest/gtest.h>
-#include <torch/csrc/autograd/grad_mode.h>
 
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "component_factory.hpp"
-#include "file_bytes.hpp"
 #include "process.hpp"
 #include "test_paths.hpp"
 #include "tsv.hpp"
-#include "vlforge/image_pixels.hpp"
-#include "vlforge/interfaces/image_codec.hpp"
-#include "vlforge/interfaces/tokenizer.hpp"
-#include "vlforge/multimodal_model.hpp"
-#include "vlforge/safetensors.hpp"
 
 namespace fs = std::filesystem;
 using namespace vlforge;
@@ -40,53 +31,6 @@ fs::path run_quickstart() {
 fs::path quickstart_run() {
   return std::getenv("VLFORGE_QUICKSTART_RUN") ? fs::path(std::getenv("VLFORGE_QUICKSTART_RUN")) : run_quickstart();
 }
-
-// The quickstart's components, as its recipe configures them, with the fine-tuned weights.
-struct FineTuned {
-  ComponentMaker maker;
-  std::shared_ptr<Tokenizer> tokenizer;
-  std::shared_ptr<ImageCodec> codec;
-  std::shared_ptr<VisionEncoder> vision;
-  std::unique_ptr<MultimodalModel> model;
-
-  explicit FineTuned(const fs::path& model_dir) {
-    const std::string assets = (kSourceDir / "recipes" / "assets").string();
-    tokenizer = maker.make<Tokenizer>("use = \"tokenizer/hf-bpe\"\nfile = \"" + assets + "/synthetic-bpe/tokenizer.json\"");
-    codec = maker.make<ImageCodec>("use = \"image_codec/stb\"");
-    vision = maker.make<VisionEncoder>("use = \"vision_encoder/siglip\"\ncheckpoint = \"" + assets +
-                                       "/tiny-siglip\"\nweights = false\ninit = \"random\"");
-    auto projector = maker.make<Projector>("use = \"projector/avgpool-mlp\"\ninput_dim = 64\noutput_dim = 96\ntokens = 16");
-    auto lm = maker.make<LanguageModel>("use = \"language_model/qwen2\"\ncheckpoint = \"" + assets +
-                                        "/tiny-qwen2\"\nweights = false\ninit = \"random\"");
-    MultimodalOptions options;
-    options.image_token_id = tokenizer->vocab_size();
-    options.image_tokens = 64;
-    model = std::make_unique<MultimodalModel>(vision, projector, lm, options);
-    Checkpoint::open(model_dir).load_into(model->all_named_parameters());
-  }
-
-  // The greedy answer to `question` about the image at `image`.
-  std::string answer(const fs::path& image, const std::string& question) {
-    at::NoGradGuard no_grad;
-    const std::vector<ChatMessage> messages{{"user", "<image>\n" + question}};
-    const std::string prompt = tokenizer->apply_chat_template(messages, true);
-    const size_t at = prompt.find("<image>");
-    std::vector<int64_t> ids = tokenizer->encode(prompt.substr(0, at));
-    ids.push_back(tokenizer->vocab_size());
-    for (int64_t id : tokenizer->encode(prompt.substr(at + 7))) ids.push_back(id);
-    ids = expand_image_placeholders(ids, tokenizer->vocab_size(), 64);
-    MultimodalInput input;
-    input.input_ids = at::tensor(ids, at::kLong).unsqueeze(0);
-    input.pixel_values =
-        image_pixels(*codec, read_bytes(image), vision->preprocess(), ResizeMode::stretch).unsqueeze(0);
-    GenerationConfig config;
-    config.max_new_tokens = 6;
-    config.stop_token_ids = {tokenizer->eos_id()};
-    std::vector<int64_t> out = model->generate(input, config).new_tokens.at(0);
-    if (!out.empty() && out.back() == tokenizer->eos_id()) out.pop_back();
-    return tokenizer->decode(out, true);
-  }
-};
 
 void expect_curated(const fs::path& run_dir) {
   std::vector<std::string> expected;
@@ -123,33 +67,47 @@ void expect_pretrained(const fs::path& run_dir) {
   EXPECT_LT(after, 0.3 * before);
 }
 
+// The eval stage's VQA accuracy per kind of question (exact match here: all ten annotators agree)
+// against what guessing among each question's choices would score.
 void expect_fine_tuned(const fs::path& run_dir) {
-  FineTuned model(run_dir / "sft" / "model");
-  std::map<std::string, std::pair<int, int>> right;  // kind -> (right, asked)
-  std::map<std::string, double> chance;
+  std::map<std::string, double> chance_sum;
+  std::map<std::string, int> asked;
   std::ifstream in(run_dir / "conversations" / "eval.jsonl");
   for (std::string line; std::getline(in, line);) {
     const auto q = nlohmann::json::parse(line);
-    const std::string kind = q.at("kind");
-    const std::string answer = model.answer(run_dir / "conversations" / q.at("image").get<std::string>(), q.at("question"));
-    if (std::getenv("VLFORGE_TEST_VERBOSE")) std::cout << kind << " [" << answer << "] want [" << q.at("answer").get<std::string>() << "]\n";
-    right[kind].first += answer == q.at("answer").get<std::string>() ? 1 : 0;
-    right[kind].second += 1;
-    chance[kind] = 1.0 / static_cast<double>(q.at("choices").size());
+    chance_sum[q.at("kind")] += 1.0 / static_cast<double>(q.at("choices").size());
+    asked[q.at("kind")] += 1;
   }
-  ASSERT_FALSE(right.empty());
-  // Over all questions, against what guessing among each question's choices would score.
-  double hits = 0, expected_by_chance = 0, asked = 0;
-  for (const auto& [kind, counts] : right) {
-    std::cout << kind << ": " << counts.first << "/" << counts.second << " right (chance " << chance[kind] << ")\n";
-    hits += counts.first;
-    asked += counts.second;
-    expected_by_chance += chance[kind] * counts.second;
+  ASSERT_FALSE(asked.empty());
+  const auto metrics = nlohmann::json::parse(read_text(run_dir / "eval" / "vqa" / "metrics.json")).at("metrics");
+  double expected_by_chance = 0, total = 0;
+  for (const auto& [kind, n] : asked) {
+    std::cout << kind << ": " << metrics.at("accuracy/" + kind).get<double>() << " right (chance "
+              << chance_sum[kind] / n << ")\n";
+    expected_by_chance += chance_sum[kind];
+    total += n;
   }
-  std::cout << "overall: " << hits / asked << " right, chance " << expected_by_chance / asked << "\n";
-  EXPECT_GT(hits, 2.0 * expected_by_chance);
+  const double accuracy = metrics.at("accuracy").get<double>();
+  std::cout << "overall: " << accuracy << " right, chance " << expected_by_chance / total << "\n";
+  EXPECT_GT(accuracy, 2.0 * expected_by_chance / total);
   // The background fills the image: even a tiny model learns it.
-  EXPECT_GT(static_cast<double>(right["background"].first) / right["background"].second, 0.8);
+  EXPECT_GT(metrics.at("accuracy/background").get<double>(), 0.8);
+}
+
+// `vlforge chat` on the fine-tuned folder (its model.toml written by stage/train) answers a
+// held-out question as the eval stage did.
+void expect_chat_answers_as_evaluated(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "eval" / "vqa" / "predictions.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const auto prediction = nlohmann::json::parse(line);
+  const std::string image = (run_dir / "conversations" / prediction.at("question_id").get<std::string>()).string();
+  const std::string command = "'" + kVlforge + "' chat --checkpoint '" + (run_dir / "sft" / "model").string() +
+                              "' --image '" + image + "' --max-tokens 6 '" + prediction.at("question").get<std::string>() +
+                              "' 2>/dev/null";
+  const auto r = run_command({"/bin/sh", "-c", command});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, prediction.at("prediction").get<std::string>() + "\n");
 }
 
 }  // namespace
@@ -166,7 +124,11 @@ TEST(Quickstart, CuratesPretrainsAndFineTunes) {
     expect_pretrained(run_dir);
   }
   {
-    SCOPED_TRACE("fine-tuning");
+    SCOPED_TRACE("fine-tuning and evaluation");
     expect_fine_tuned(run_dir);
+  }
+  {
+    SCOPED_TRACE("chat");
+    expect_chat_answers_as_evaluated(run_dir);
   }
 }
