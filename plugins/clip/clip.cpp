@@ -174,6 +174,8 @@ VitTowers build_towers(const VitFolderConfig& folder, bool text_tower, const at:
     if (text) towers.text_projection = std::make_shared<VitLinear>(text->hidden_size(), projection, false, options);
   }
   towers.unused_tensors = {"logit_scale"};  // CLIPModel's contrastive temperature
+  // The tower alone: CLIPVisionModel (a composite model's visual_projection is left out).
+  towers.hf_config = folder.vision_tower_json("clip_vision_model", "CLIPVisionModel");
   return towers;
 }
 

@@ -113,4 +113,14 @@ void GeluMlpProjector::set_training(bool training) { root_->train(training); }
 
 void GeluMlpProjector::to(const at::Device& device, at::ScalarType dtype) { root_->to(device, dtype); }
 
+std::string GeluMlpProjector::hf_config() const {
+  const std::string prefix = layout_.module + ".";
+  return "{\n  \"vlforge_component\": \"" + layout_.component + "\",\n  \"input_dim\": " + std::to_string(input_dim()) +
+         ",\n  \"hidden_dim\": " + std::to_string(first_->weight.size(0)) + ",\n  \"output_dim\": " +
+         std::to_string(output_dim()) + ",\n  \"tokens\": " + std::to_string(default_tokens_) +
+         ",\n  \"pooling\": \"" + (layout_.pools ? "adaptive_avg_pool2d" : "none") +
+         "\",\n  \"hidden_act\": \"gelu\",\n  \"layers\": [\"" + prefix + layout_.first + "\", \"" + prefix +
+         layout_.second + "\"]\n}\n";
+}
+
 }  // namespace vlforge::projectors

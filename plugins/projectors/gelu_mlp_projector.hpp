@@ -51,6 +51,8 @@ class GeluMlpProjector final : public Projector {
   void set_requires_grad(bool requires_grad) override;
   void set_training(bool training) override;
   void to(const at::Device& device, at::ScalarType dtype) override;
+  // Not a transformers model: what rebuilds it (vlforge's component, sizes, pooling, names).
+  std::string hf_config() const override;
 
  private:
   void load(const std::filesystem::path& checkpoint);

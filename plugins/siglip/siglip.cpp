@@ -200,6 +200,7 @@ VitTowers build_towers(const VitFolderConfig& folder, bool text_tower, const at:
   towers.vision = std::move(vision);
   if (text_tower) towers.text = std::make_shared<SiglipTextTransformer>(folder.require_text(), options);
   towers.unused_tensors = {"logit_scale", "logit_bias"};  // SiglipModel's sigmoid-loss temperature and bias
+  towers.hf_config = folder.vision_tower_json("siglip_vision_model", "SiglipVisionModel");
   return towers;
 }
 

@@ -1,5 +1,6 @@
 #include "vlforge/models/vit_vision_encoder.hpp"
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "vlforge/error.hpp"
@@ -54,6 +55,14 @@ VitFolderConfig read_vit_folder_config(const fs::path& folder, const std::string
   if (model_type == text_type) return VitFolderConfig{file, model_type, root, std::nullopt, root, false};
   throw Error(file.string(),
               "model_type is '" + model_type + "', expected " + family + ", " + vision_type + " or " + text_type);
+}
+
+std::string VitFolderConfig::vision_tower_json(const std::string& vision_model_type,
+                                               const std::string& architecture) const {
+  nlohmann::ordered_json j = nlohmann::ordered_json::parse(require_vision().dump());
+  j["model_type"] = vision_model_type;
+  j["architectures"] = {architecture};
+  return j.dump(2) + "\n";
 }
 
 const JsonConfig& VitFolderConfig::require_vision() const {

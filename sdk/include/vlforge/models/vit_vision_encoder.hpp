@@ -101,6 +101,9 @@ struct VLFORGE_API VitFolderConfig {
   // The tower's config; throws vlforge::Error naming the file when the model lacks that tower.
   const JsonConfig& require_vision() const;
   const JsonConfig& require_text() const;
+  // The vision tower's own transformers config.json (a composite model's vision_config, named
+  // `vision_model_type` and `architecture`), what export writes beside the tower's weights.
+  std::string vision_tower_json(const std::string& vision_model_type, const std::string& architecture) const;
 };
 
 // Reads FOLDER/config.json of family `family` ("siglip" reads model types "siglip",
