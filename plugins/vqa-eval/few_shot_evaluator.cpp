@@ -7,7 +7,7 @@
 #include "demonstration_sampler.hpp"
 #include "few_shot_prompt.hpp"
 #include "predictions_file.hpp"
-#include "query_matching.hpp"
+#include "json_file.hpp"
 #include "vlforge/error.hpp"
 #include "vqa_scorer.hpp"
 

@@ -5,7 +5,7 @@
 
 #include "pope_answer.hpp"
 #include "predictions_file.hpp"
-#include "query_matching.hpp"
+#include "json_file.hpp"
 #include "vlforge/error.hpp"
 
 namespace vlforge::vqa_eval {

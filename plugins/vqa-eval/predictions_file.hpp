@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "json_file.hpp"
-#include "vlforge/atomic_file.hpp"
 
 namespace vlforge::vqa_eval {
 
@@ -25,13 +24,13 @@ struct PredictionLine {
 
 class PredictionsFile {
  public:
-  explicit PredictionsFile(const std::filesystem::path& out_dir);
+  explicit PredictionsFile(const std::filesystem::path& out_dir) : writer_(out_dir) {}
 
   void add(const PredictionLine& line);
-  void commit() { file_.commit(); }
+  void commit() { writer_.commit(); }
 
  private:
-  AtomicFile file_;
+  PredictionsWriter writer_;
 };
 
 }  // namespace vlforge::vqa_eval

@@ -1,7 +1,7 @@
 #include "vqa_evaluator.hpp"
 
 #include "predictions_file.hpp"
-#include "query_matching.hpp"
+#include "json_file.hpp"
 #include "vqa_scorer.hpp"
 
 namespace vlforge::vqa_eval {

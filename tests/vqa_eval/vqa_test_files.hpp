@@ -9,9 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval_report.hpp"
 #include "vlforge/interfaces/evaluator.hpp"
 
 namespace vlforge::vqa_eval::test {
+
+using vlforge::test::answers_of;
+using vlforge::test::metric;
+using vlforge::test::metric_names;
+using vlforge::test::read_predictions;
 
 // Image files that exist (a few bytes each: no evaluator decodes them).
 void touch_images(const std::filesystem::path& dir, const std::vector<std::string>& names);
@@ -22,14 +28,5 @@ std::string vqa_answers_json(const std::vector<std::pair<std::string, int>>& cou
 
 // ["a", "a", "b"] for {{"a", 2}, {"b", 1}} (TextVQA's answers).
 std::string answer_strings_json(const std::vector<std::pair<std::string, int>>& counts);
-
-std::vector<EvalAnswer> answers_of(const std::vector<std::string>& texts);
-
-// Each line of OUT_DIR/predictions.jsonl.
-std::vector<nlohmann::json> read_predictions(const std::filesystem::path& out_dir);
-
-std::vector<std::string> metric_names(const EvalReport& report);
-// The named metric; NaN (and a test failure) when the report lacks it.
-double metric(const EvalReport& report, const std::string& name);
 
 }  // namespace vlforge::vqa_eval::test

@@ -2,7 +2,7 @@
 
 #include "vlforge/error.hpp"
 
-namespace vlforge::vqa_eval {
+namespace vlforge::benchmark_files {
 
 std::vector<size_t> match_queries(std::span<const EvalQuery> queries, std::span<const EvalAnswer> answers,
                                   const std::unordered_map<std::string, size_t>& index, const std::string& where) {
@@ -19,4 +19,4 @@ std::vector<size_t> match_queries(std::span<const EvalQuery> queries, std::span<
   return out;
 }
 
-}  // namespace vlforge::vqa_eval
+}  // namespace vlforge::benchmark_files

@@ -1,11 +1,11 @@
-#include "json_file.hpp"
+#include "benchmark_json.hpp"
 
 #include <fstream>
 #include <sstream>
 
 #include "vlforge/error.hpp"
 
-namespace vlforge::vqa_eval {
+namespace vlforge::benchmark_files {
 
 Json read_json_file(const std::filesystem::path& file, const Json::parser_callback_t& callback) {
   std::ifstream in(file, std::ios::binary);
@@ -65,4 +65,4 @@ const Json& json_array(const Json& value, const std::filesystem::path& file, con
   return value;
 }
 
-}  // namespace vlforge::vqa_eval
+}  // namespace vlforge::benchmark_files

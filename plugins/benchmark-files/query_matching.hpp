@@ -9,10 +9,10 @@
 
 #include "vlforge/interfaces/evaluator.hpp"
 
-namespace vlforge::vqa_eval {
+namespace vlforge::benchmark_files {
 
 // For each query, `index`'s value for its id. Errors name `where` (the benchmark).
 std::vector<size_t> match_queries(std::span<const EvalQuery> queries, std::span<const EvalAnswer> answers,
                                   const std::unordered_map<std::string, size_t>& index, const std::string& where);
 
-}  // namespace vlforge::vqa_eval
+}  // namespace vlforge::benchmark_files
