@@ -99,20 +99,16 @@ void GenerationQueue::run_batch(const std::vector<std::shared_ptr<GenerationJob>
   const GenerationConfig config = config_for(batch);
   std::vector<EncodedPrompt> prompts;
   prompts.reserve(batch.size());
-  for (const auto& job : batch) prompts.push_back(job->prompt);
-
-  // A row asking for fewer tokens than the batch's longest ends through the callback. The
-  // callback comes once per token that completes text, so it counts at most the row's tokens.
-  std::vector<int64_t> pieces(batch.size(), 0);
-  std::vector<bool> cut(batch.size(), false), gone(batch.size(), false);
+  // Each row ends at its own max_tokens (the assistant counts them); the batch runs to the longest.
+  for (const auto& job : batch) {
+    prompts.push_back(job->prompt);
+    prompts.back().max_new_tokens = job->max_tokens;
+  }
+  std::vector<bool> gone(batch.size(), false);
   const TextCallback on_text = [&](size_t row, std::string_view delta) {
     GenerationJob& job = *batch[row];
     if (job.on_text && !job.on_text(delta)) {
       gone[row] = true;
-      return false;
-    }
-    if (++pieces[row] >= job.max_tokens && job.max_tokens < config.max_new_tokens) {
-      cut[row] = true;
       return false;
     }
     return true;
@@ -136,17 +132,8 @@ void GenerationQueue::run_batch(const std::vector<std::shared_ptr<GenerationJob>
     r.prompt_tokens = reply.prompt_tokens;
     r.cancelled = gone[row];
     r.text = reply.text;
-    r.finish_reason = cut[row] ? "length" : finish_reason(reply.finish);
+    r.finish_reason = finish_reason(reply.finish);
     r.completion_tokens = static_cast<int64_t>(reply.tokens.size());
-    if (r.completion_tokens > job.max_tokens) {
-      // Tokens that completed no text ran past the row's budget: answer the first max_tokens.
-      const std::span<const int64_t> kept(reply.tokens.data(), static_cast<size_t>(job.max_tokens));
-      r.text = assistant_.tokenizer().decode(kept, true);
-      for (const auto& stop : config.stop_strings)
-        if (const size_t at = r.text.find(stop); at != std::string::npos) r.text.resize(at);
-      r.completion_tokens = job.max_tokens;
-      r.finish_reason = "length";
-    }
     job.on_done(std::move(r));
   }
 }

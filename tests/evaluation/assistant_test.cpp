@@ -132,3 +132,23 @@ TEST(Assistant, OptionScoresEqualTheLogProbabilitiesOfAnUnpaddedForwardPass) {
     EXPECT_LT(scores[o], 0.0);
   }
 }
+
+TEST(Assistant, ARowWithASmallerBudgetEndsAtItExactlyAndStreamsOnlyThat) {
+  Fixture f("assistant-budget");
+  const std::vector<ChatPrompt> prompts = {f.ask("Count to ten."), f.ask("<image>\nDescribe it.", {f.red_png})};
+  const std::vector<Reply> full = f.assistant->generate(std::span<const ChatPrompt>(prompts), greedy(10));
+  std::vector<EncodedPrompt> encoded = {f.assistant->encode(prompts[0]), f.assistant->encode(prompts[1])};
+  encoded[0].max_new_tokens = 3;
+  std::vector<std::string> streamed(2);
+  const std::vector<Reply> budgeted = f.assistant->generate(std::span<const EncodedPrompt>(encoded), greedy(10),
+                                                            [&](size_t row, std::string_view delta) {
+                                                              streamed[row] += delta;
+                                                              return true;
+                                                            });
+  ASSERT_GE(full[0].tokens.size(), 3u);
+  EXPECT_EQ(budgeted[0].tokens, std::vector<int64_t>(full[0].tokens.begin(), full[0].tokens.begin() + 3));
+  EXPECT_EQ(budgeted[0].finish, FinishReason::length);
+  EXPECT_EQ(streamed[0], budgeted[0].text);
+  EXPECT_EQ(budgeted[1].tokens, full[1].tokens);  // the other row runs to the batch's budget
+  EXPECT_EQ(streamed[1], full[1].text);
+}

@@ -96,6 +96,9 @@ struct ChatPrompt {
 struct EncodedPrompt {
   std::vector<int64_t> ids;  // with image_tokens() placeholders per image
   at::Tensor pixel_values;   // [I, 3, H, W]; undefined without images
+  // This row's token budget when below the batch's max_new_tokens (rows of a batch may ask for
+  // different lengths); 0: the batch's. A row that reaches it ends with FinishReason::length.
+  int64_t max_new_tokens = 0;
 };
 
 struct Reply {
