@@ -38,6 +38,7 @@ Action add_run_command(CLI::App& app) {
     }
     host::StageRunner runner(prepared.resolved, *prepared.plugins);
     const auto reports = runner.run(opt);
+    if (sync) sync->close();
     size_t ran = 0, skipped = 0;
     for (const auto& r : reports) (r.outcome == host::StageOutcome::skipped ? skipped : ran) += 1;
     Logger("run", place.rank)

@@ -56,6 +56,7 @@ std::string StoreRankSync::next_key(std::string_view name) {
 
 void StoreRankSync::barrier(std::string_view name) {
   const std::string key = next_key(name);
+  const auto started = std::chrono::steady_clock::now();
   try {
     if (store_->add(key, 1) == place_.world_size) store_->set(key + "/all", {uint8_t{1}});
     store_->wait({key + "/all"}, std::chrono::duration_cast<std::chrono::milliseconds>(timeout_));
@@ -63,9 +64,29 @@ void StoreRankSync::barrier(std::string_view name) {
     throw;
   } catch (const std::exception&) {
     // c10d's own message is a multi-line trace; ours says what was waited for.
-    throw Error("rank " + std::to_string(place_.rank), "waited over " + std::to_string(timeout_.count()) +
-                                                           " s for the other ranks at '" + std::string(name) +
-                                                           "': a rank failed or is stuck (see its log)");
+    const auto waited = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
+    const std::string where = " for the other ranks at '" + std::string(name) + "'";
+    if (waited < timeout_)
+      throw Error("rank " + std::to_string(place_.rank),
+                  "lost the rendezvous store on " + address_ + " while waiting" + where +
+                      ": rank 0, which serves it, exited or failed (see its log)");
+    throw Error("rank " + std::to_string(place_.rank), "waited over " + std::to_string(timeout_.count()) + " s" +
+                                                           where + ": a rank failed or is stuck (see its log)");
+  }
+}
+
+void StoreRankSync::close() {
+  // Rank 0 serves the store, so it leaves last: a rank still waiting on the last barrier would
+  // otherwise lose the store under it. The others only check in.
+  const std::string key = next_key("close");
+  if (store_->add(key, 1) == place_.world_size) store_->set(key + "/all", {uint8_t{1}});
+  if (place_.rank == 0) {
+    try {
+      store_->wait({key + "/all"}, std::chrono::duration_cast<std::chrono::milliseconds>(timeout_));
+    } catch (const std::exception&) {
+      throw Error("rank 0", "waited over " + std::to_string(timeout_.count()) +
+                                " s for the other ranks to finish: a rank failed or is stuck (see its log)");
+    }
   }
 }
 

@@ -28,6 +28,9 @@ class StoreRankSync final : public RankSync {
   std::vector<std::string> all_gather(std::string_view name, const std::string& value) override;
   std::string store_address() const override { return address_; }
   std::chrono::milliseconds timeout() const override { return timeout_; }
+  // The last step of a run that succeeded on this rank: returns on rank 0 once every rank has
+  // reached it, so no rank loses the store rank 0 serves while it still needs it.
+  void close();
 
  private:
   std::string next_key(std::string_view name);

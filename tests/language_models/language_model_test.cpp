@@ -331,6 +331,7 @@ TEST(LanguageModelCache, IncrementalForwardEqualsFullForward) {
 
 TEST(LanguageModelCache, LogitsToKeepAndNoMaskSingleSteps) {
   torch::NoGradGuard no_grad;
+  torch::manual_seed(7);
   auto lm = make(toml_for("llama", tiny("llama-tiny")));
   LanguageModelInput in;
   in.input_ids = torch::randint(1000, {1, 9}, at::kLong);
@@ -339,7 +340,10 @@ TEST(LanguageModelCache, LogitsToKeepAndNoMaskSingleSteps) {
   in.logits_to_keep = 2;
   const at::Tensor last = lm->forward(in).logits;
   ASSERT_EQ(last.sizes(), (std::vector<int64_t>{1, 2, 1000}));
-  EXPECT_TRUE(last.equal(all.narrow(1, 7, 2)));
+  // The head's matmul over 2 rows may take another BLAS kernel than over 9: close, not bitwise.
+  const at::Tensor expected = all.narrow(1, 7, 2);
+  const double scale = expected.abs().max().item<double>();
+  EXPECT_LT((last - expected).abs().max().item<double>(), 1e-5 * scale);
 }
 
 }  // namespace
