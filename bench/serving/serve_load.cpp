@@ -56,9 +56,13 @@ Throughput measure(const fs::path& dir, const fs::path& model, const std::string
   const LoadResult load = run_load(server.host(), server.port(), o.clients, o.requests, body);
   Throughput t;
   int64_t tokens = 0;
+  for (const std::string& failure : load.failures) std::cerr << (batching ? "batched " : "unbatched ") << failure << "\n";
   for (const HttpReply& r : load.replies) {
     ++t.total;
-    if (r.status != 200) continue;
+    if (r.status != 200) {
+      if (r.status != 0) std::cerr << (batching ? "batched: " : "unbatched: ") << r.status << " " << r.body << "\n";
+      continue;
+    }
     ++t.ok;
     tokens += json::parse(r.body)["usage"]["completion_tokens"].get<int64_t>();
   }

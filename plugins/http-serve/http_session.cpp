@@ -161,6 +161,8 @@ void HttpSession::queue_chat(const Request& request) {
 }
 
 void HttpSession::on_done(JobResult result, bool stream) {
+  // The generation is over: its slot is free before the client can read the answer and ask again.
+  release_slot();
   const Usage usage{result.prompt_tokens, result.completion_tokens};
   if (!stream) {
     if (!result.error.empty()) return reply_error(500, "generation failed: " + result.error, false);
