@@ -110,7 +110,8 @@ void HttpSession::chat(const Request& request) {
                            " requests (max_concurrency); retry later",
                        keep_alive);
   }
-  holds_slot_ = true;
+  holds_slot_ = holds_answer_ = true;
+  state_.answering.fetch_add(1);
   try {
     queue_chat(request);
   } catch (const ApiError& e) {
@@ -200,8 +201,15 @@ void HttpSession::release_slot() {
   state_.active.fetch_sub(1);
 }
 
+void HttpSession::release_answer() {
+  if (!holds_answer_) return;
+  holds_answer_ = false;
+  state_.answering.fetch_sub(1);
+}
+
 void HttpSession::after_response(bool keep_alive) {
   release_slot();
+  release_answer();
   response_.reset();
   if (keep_alive && !state_.stopping) {
     header_sent_ = writing_ = stream_ended_ = false;

@@ -38,7 +38,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // Ends the connection without resetting it under a response the client has not read yet.
   void close();
   void drain();
+  // The generation slot (state_.active) is freed when the answer is ready; the request stops
+  // counting as unanswered (state_.answering, what a stop waits for) once it is written.
   void release_slot();
+  void release_answer();
 
   // Streaming: the header, then chunks written in order as they are queued.
   void start_stream(bool keep_alive);
@@ -52,7 +55,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::array<char, 8192> discard_{};
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   ServeState& state_;
-  bool holds_slot_ = false;  // counted in state_.active
+  bool holds_slot_ = false;    // counted in state_.active
+  bool holds_answer_ = false;  // counted in state_.answering
 
   CompletionId id_;
   bool keep_alive_ = false;

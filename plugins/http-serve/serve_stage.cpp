@@ -136,9 +136,10 @@ void ServeStage::run(Context& ctx) {
   state.stopping = true;
   listener->stop();
   const auto deadline = std::chrono::steady_clock::now() + kDrainTimeout;
-  while (state.active > 0 && std::chrono::steady_clock::now() < deadline)
+  while (state.answering > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  if (state.active > 0) ctx.log().warn(state.active.load(), " request(s) still in flight after the drain timeout");
+  if (state.answering > 0)
+    ctx.log().warn(state.answering.load(), " request(s) still in flight after the drain timeout");
   queue.stop();
   signals.cancel();
   timer.cancel();

@@ -1,5 +1,5 @@
 // What every connection of the server shares: the model, the generation queue, the limits and
-// the count of requests being served.
+// the counts of requests being served.
 #pragma once
 
 #include <atomic>
@@ -22,7 +22,8 @@ struct ServeState {
   int64_t max_prompt_tokens = 0;
   int64_t max_concurrency = 64;
 
-  std::atomic<int64_t> active{0};  // chat requests accepted and not yet answered
+  std::atomic<int64_t> active{0};     // chat requests accepted and still generating (max_concurrency)
+  std::atomic<int64_t> answering{0};  // chat requests accepted whose response is not yet written
   std::atomic<bool> stopping{false};
 };
 
