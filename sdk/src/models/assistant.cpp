@@ -187,14 +187,16 @@ std::vector<Reply> Assistant::generate(std::span<const EncodedPrompt> prompts, c
   if (!pixels.empty()) input.pixel_values = at::cat(pixels).to(device);
 
   std::vector<RowStream> rows(prompts.size(), RowStream(*tokenizer_, config));
-  // Rows with a smaller budget than the batch's end through the token callback, at exactly it.
+  // Rows with a smaller budget than the batch's end through the token callback, at exactly it;
+  // a stop token there is let through, so the model ends the row as stopped.
   std::vector<int64_t> generated(prompts.size(), 0);
   std::vector<bool> at_budget(prompts.size(), false);
   TokenCallback on_token = [&](int64_t b, int64_t token) {
     const auto row = static_cast<size_t>(b);
     if (stream && !rows[row].add(token, row, stream)) return false;
     const int64_t budget = prompts[row].max_new_tokens;
-    if (budget > 0 && ++generated[row] >= budget && budget < config.max_new_tokens) {
+    if (budget > 0 && ++generated[row] >= budget && budget < config.max_new_tokens &&
+        std::ranges::find(config.stop_token_ids, token) == config.stop_token_ids.end()) {
       at_budget[row] = true;
       return false;
     }
@@ -206,9 +208,7 @@ std::vector<Reply> Assistant::generate(std::span<const EncodedPrompt> prompts, c
   for (size_t b = 0; b < prompts.size(); ++b) {
     Reply& r = replies[b];
     r.tokens = out.new_tokens[b];
-    // A row that ended at its budget reads as cancelled to the model; a stop token at it stays one.
-    const bool budget_end = at_budget[b] && out.finish_reasons[b] == FinishReason::cancelled;
-    r.finish = budget_end ? FinishReason::length : out.finish_reasons[b];
+    r.finish = at_budget[b] ? FinishReason::length : out.finish_reasons[b];  // the model saw a cancel
     r.prompt_tokens = static_cast<int64_t>(prompts[b].ids.size());
     std::vector<int64_t> kept = r.tokens;
     if (r.finish == FinishReason::stop_token && !kept.empty()) kept.pop_back();
@@ -216,7 +216,7 @@ std::vector<Reply> Assistant::generate(std::span<const EncodedPrompt> prompts, c
     for (const auto& stop : config.stop_strings)
       if (const size_t at = r.text.find(stop); at != std::string::npos) r.text.resize(at);
     // The text held back for a stop string that never came, unless the consumer went away.
-    if (stream && (budget_end || out.finish_reasons[b] != FinishReason::cancelled)) rows[b].finish(r.text, b, stream);
+    if (stream && r.finish != FinishReason::cancelled) rows[b].finish(r.text, b, stream);
   }
   return replies;
 }
