@@ -3,6 +3,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <cstdlib>
+#include <functional>
 
 #include "vlforge/error.hpp"
 
@@ -54,14 +55,19 @@ std::string StoreRankSync::next_key(std::string_view name) {
   return "vlforge/" + std::to_string(generation_++) + "/" + std::string(name);
 }
 
-void StoreRankSync::barrier(std::string_view name) {
-  const std::string key = next_key(name);
+void StoreRankSync::arrive(const std::string& key) {
+  // The last rank to arrive says so; everyone waiting watches that one key.
+  if (store_->add(key, 1) == place_.world_size) store_->set(key + "/all", {uint8_t{1}});
+}
+
+void StoreRankSync::wait_for_all(const std::string& key) {
+  store_->wait({key + "/all"}, std::chrono::duration_cast<std::chrono::milliseconds>(timeout_));
+}
+
+void StoreRankSync::on_store(std::string_view name, const std::function<void()>& step) {
   const auto started = std::chrono::steady_clock::now();
   try {
-    if (store_->add(key, 1) == place_.world_size) store_->set(key + "/all", {uint8_t{1}});
-    store_->wait({key + "/all"}, std::chrono::duration_cast<std::chrono::milliseconds>(timeout_));
-  } catch (const Error&) {
-    throw;
+    step();
   } catch (const std::exception&) {
     // c10d's own message is a multi-line trace; ours says what was waited for.
     const auto waited = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started);
@@ -75,19 +81,22 @@ void StoreRankSync::barrier(std::string_view name) {
   }
 }
 
+void StoreRankSync::barrier(std::string_view name) {
+  const std::string key = next_key(name);
+  on_store(name, [&] {
+    arrive(key);
+    wait_for_all(key);
+  });
+}
+
 void StoreRankSync::close() {
   // Rank 0 serves the store, so it leaves last: a rank still waiting on the last barrier would
   // otherwise lose the store under it. The others only check in.
   const std::string key = next_key("close");
-  if (store_->add(key, 1) == place_.world_size) store_->set(key + "/all", {uint8_t{1}});
-  if (place_.rank == 0) {
-    try {
-      store_->wait({key + "/all"}, std::chrono::duration_cast<std::chrono::milliseconds>(timeout_));
-    } catch (const std::exception&) {
-      throw Error("rank 0", "waited over " + std::to_string(timeout_.count()) +
-                                " s for the other ranks to finish: a rank failed or is stuck (see its log)");
-    }
-  }
+  on_store("end of the run", [&] {
+    arrive(key);
+    if (place_.rank == 0) wait_for_all(key);
+  });
 }
 
 std::vector<std::string> StoreRankSync::all_gather(std::string_view name, const std::string& value) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,13 @@ class StoreRankSync final : public RankSync {
 
  private:
   std::string next_key(std::string_view name);
+  // Counts this rank in at `key`; the last one in marks it complete.
+  void arrive(const std::string& key);
+  // Until every rank has arrived at `key`, at most the timeout.
+  void wait_for_all(const std::string& key);
+  // Runs `step` on the store; its failure becomes an error saying what was waited for (`name`)
+  // and whether the store went away or the wait timed out.
+  void on_store(std::string_view name, const std::function<void()>& step);
 
   ProcessPlace place_;
   std::chrono::seconds timeout_;
